@@ -1,0 +1,6 @@
+/** ECS Container Instance State Change → record the instance's state and resources, only if newer. */
+import { recordInstanceEvent } from '../shared/handlers/instanceEvents';
+import { lambda } from '../shared/lambda';
+import { runtime } from '../shared/runtime';
+
+export const handler = lambda(async (event: unknown) => recordInstanceEvent(event, runtime()));

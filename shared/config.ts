@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Shepherd's runtime configuration, from the environment serverless.yml (or `npm start`) sets.
+ * Read once per container; a bad value fails the cold start with a message naming the variable.
+ */
+const schema = z.object({
+  TABLE_NAME: z.string().min(3).max(255),
+  EVENT_BUS_NAME: z.string().min(1).max(256).default('default'),
+  STAGE: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and hyphens, at most 32').default('dev'),
+  TASK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24),
+  EVENT_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+});
+
+export type Config = {
+  tableName: string;
+  eventBusName: string;
+  stage: string;
+  taskTtlSeconds: number;
+  eventTtlSeconds: number;
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid Shepherd configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  return {
+    tableName: c.TABLE_NAME,
+    eventBusName: c.EVENT_BUS_NAME,
+    stage: c.STAGE,
+    taskTtlSeconds: c.TASK_TTL_HOURS * 3600,
+    eventTtlSeconds: c.EVENT_TTL_DAYS * 86400,
+  };
+}
+
+let cached: Config | undefined;
+export function config(): Config {
+  return (cached ??= loadConfig());
+}
+export function resetConfig(): void {
+  cached = undefined;
+}

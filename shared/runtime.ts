@@ -1,0 +1,32 @@
+import { config, type Config } from './config';
+import { dynamoClient } from './aws/clients';
+import { createStore, type Store } from './store';
+
+/** What a handler needs at run time, built once per Lambda container from the environment. */
+export interface Runtime {
+  config: Config;
+  store: Store;
+  now: () => Date;
+}
+
+let cached: Runtime | undefined;
+
+export function runtime(): Runtime {
+  if (cached) return cached;
+  const c = config();
+  cached = {
+    config: c,
+    store: createStore({
+      client: dynamoClient(),
+      tableName: c.tableName,
+      taskTtlSeconds: c.taskTtlSeconds,
+      eventTtlSeconds: c.eventTtlSeconds,
+    }),
+    now: () => new Date(),
+  };
+  return cached;
+}
+
+export function resetRuntime(): void {
+  cached = undefined;
+}

@@ -1,0 +1,42 @@
+import type { ObservedInstance } from '../core/observed';
+import { fromItem } from './codec';
+import { updateIfNewerVersion } from './conditional';
+import type { StoreContext } from './context';
+import { StaleVersionError } from './errors';
+import type { Page, PageRequest } from './page';
+import { getByKey, queryPage } from './query';
+import { KEY, PREFIX } from './table';
+
+export class InstanceStore {
+  constructor(private readonly ctx: StoreContext) {}
+
+  /** Records an observation if newer than the stored one (`detail.version`); StaleVersionError otherwise. */
+  async recordObserved(instance: ObservedInstance): Promise<ObservedInstance> {
+    const set: Record<string, unknown> = { ...instance };
+    delete set.version;
+    delete set.containerInstanceArn;
+    delete set.cluster;
+    try {
+      const item = await updateIfNewerVersion(this.ctx, KEY.instance(instance.cluster, instance.containerInstanceArn), instance.version, set, {
+        containerInstanceArn: instance.containerInstanceArn,
+        cluster: instance.cluster,
+        entity: 'instance',
+      });
+      return fromItem<ObservedInstance>(item);
+    } catch (err) {
+      if (err instanceof StaleVersionError) {
+        throw new StaleVersionError(instance.version, err.current ? fromItem<ObservedInstance>(err.current as never) : undefined);
+      }
+      throw err;
+    }
+  }
+
+  get(cluster: string, containerInstanceArn: string): Promise<ObservedInstance | undefined> {
+    return getByKey<ObservedInstance>(this.ctx, KEY.instance(cluster, containerInstanceArn));
+  }
+
+
+  listByCluster(cluster: string, req: PageRequest = {}): Promise<Page<ObservedInstance>> {
+    return queryPage<ObservedInstance>(this.ctx, { partition: KEY.clusterPk(cluster), sortPrefix: PREFIX.instance }, req);
+  }
+}
