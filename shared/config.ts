@@ -1,15 +1,18 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Shepherd's runtime configuration, from the environment serverless.yml (or `npm start`) sets.
  * Read once per container; a bad value fails the cold start with a message naming the variable.
  */
+const intBetween = (min: number, max: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
+
 const schema = z.object({
-  TABLE_NAME: z.string().min(3).max(255),
-  EVENT_BUS_NAME: z.string().min(1).max(256).default('default'),
-  STAGE: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and hyphens, at most 32').default('dev'),
-  TASK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24),
-  EVENT_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  TABLE_NAME: z.string().check(z.minLength(3), z.maxLength(255)),
+  EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(256)), 'default'),
+  STAGE: z._default(z.string().check(z.regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and hyphens, at most 32')), 'dev'),
+  TASK_TTL_HOURS: intBetween(1, 24 * 90, 24),
+  EVENT_TTL_DAYS: intBetween(1, 3650, 30),
 });
 
 export type Config = {

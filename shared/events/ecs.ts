@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ContainerExit, ObservedInstance, ObservedTask, TaskStatus } from '../core/observed';
 import { clusterName, serviceFromGroup } from '../core/markers';
 
@@ -6,47 +6,47 @@ import { clusterName, serviceFromGroup } from '../core/markers';
  * ECS's EventBridge events, parsed tolerantly: ECS may add fields at any time, so unknown
  * properties pass; only what Shepherd relies on is required.
  */
-const envelope = <D extends z.ZodType>(detailType: string, detail: D) =>
+const envelope = <D extends z.ZodMiniType>(detailType: string, detail: D) =>
   z.looseObject({
     version: z.string(),
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     'detail-type': z.literal(detailType),
     source: z.literal('aws.ecs'),
     account: z.string(),
     time: z.string(),
     region: z.string(),
-    resources: z.array(z.string()).optional(),
+    resources: z.optional(z.array(z.string())),
     detail: detail,
   });
 
 const container = z.looseObject({
   name: z.string(),
-  lastStatus: z.string().optional(),
-  exitCode: z.number().int().optional(),
-  reason: z.string().optional(),
-  healthStatus: z.string().optional(),
+  lastStatus: z.optional(z.string()),
+  exitCode: z.optional(z.int()),
+  reason: z.optional(z.string()),
+  healthStatus: z.optional(z.string()),
 });
 
 const taskDetail = z.looseObject({
-  taskArn: z.string().min(1),
-  clusterArn: z.string().min(1),
-  containerInstanceArn: z.string().optional(),
-  taskDefinitionArn: z.string().min(1),
-  lastStatus: z.string().min(1),
-  desiredStatus: z.string().min(1),
-  healthStatus: z.string().optional(),
-  stopCode: z.string().optional(),
-  stoppedReason: z.string().optional(),
-  availabilityZone: z.string().optional(),
-  group: z.string().optional(),
-  startedBy: z.string().optional(),
-  containers: z.array(container).default([]),
-  createdAt: z.string().optional(),
-  startedAt: z.string().optional(),
-  stoppingAt: z.string().optional(),
-  stoppedAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  version: z.number().int().nonnegative(),
+  taskArn: z.string().check(z.minLength(1)),
+  clusterArn: z.string().check(z.minLength(1)),
+  containerInstanceArn: z.optional(z.string()),
+  taskDefinitionArn: z.string().check(z.minLength(1)),
+  lastStatus: z.string().check(z.minLength(1)),
+  desiredStatus: z.string().check(z.minLength(1)),
+  healthStatus: z.optional(z.string()),
+  stopCode: z.optional(z.string()),
+  stoppedReason: z.optional(z.string()),
+  availabilityZone: z.optional(z.string()),
+  group: z.optional(z.string()),
+  startedBy: z.optional(z.string()),
+  containers: z._default(z.array(container), []),
+  createdAt: z.optional(z.string()),
+  startedAt: z.optional(z.string()),
+  stoppingAt: z.optional(z.string()),
+  stoppedAt: z.optional(z.string()),
+  updatedAt: z.optional(z.string()),
+  version: z.int().check(z.nonnegative()),
 });
 
 export const taskStateChangeEvent = envelope('ECS Task State Change', taskDetail);
@@ -54,25 +54,25 @@ export type TaskStateChangeEvent = z.infer<typeof taskStateChangeEvent>;
 
 const resource = z.looseObject({
   name: z.string(),
-  type: z.string().optional(),
-  integerValue: z.number().optional(),
-  stringSetValue: z.array(z.string()).optional(),
+  type: z.optional(z.string()),
+  integerValue: z.optional(z.number()),
+  stringSetValue: z.optional(z.array(z.string())),
 });
 
 const instanceDetail = z.looseObject({
-  containerInstanceArn: z.string().min(1),
-  clusterArn: z.string().min(1),
-  ec2InstanceId: z.string().optional(),
-  status: z.string().min(1),
+  containerInstanceArn: z.string().check(z.minLength(1)),
+  clusterArn: z.string().check(z.minLength(1)),
+  ec2InstanceId: z.optional(z.string()),
+  status: z.string().check(z.minLength(1)),
   agentConnected: z.boolean(),
-  registeredResources: z.array(resource).default([]),
-  remainingResources: z.array(resource).default([]),
-  attributes: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).default([]),
-  runningTasksCount: z.number().int().default(0),
-  pendingTasksCount: z.number().int().default(0),
-  registeredAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  version: z.number().int().nonnegative(),
+  registeredResources: z._default(z.array(resource), []),
+  remainingResources: z._default(z.array(resource), []),
+  attributes: z._default(z.array(z.looseObject({ name: z.string(), value: z.optional(z.string()) })), []),
+  runningTasksCount: z._default(z.int(), 0),
+  pendingTasksCount: z._default(z.int(), 0),
+  registeredAt: z.optional(z.string()),
+  updatedAt: z.optional(z.string()),
+  version: z.int().check(z.nonnegative()),
 });
 
 export const instanceStateChangeEvent = envelope('ECS Container Instance State Change', instanceDetail);
@@ -149,9 +149,9 @@ export function toObservedInstance(e: InstanceStateChangeEvent): ObservedInstanc
 }
 
 /** A readable one-line summary of why an event did not parse (for the single error log line). */
-export function describeIssues(err: z.ZodError): string {
+export function describeIssues(err: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): string {
   return err.issues
     .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
     .join('; ');
 }

@@ -34,7 +34,14 @@ export async function publishOutbox(
   const pending: Array<{ seq: string; entry: PutEventsRequestEntry }> = [];
   for (const record of event.Records) {
     if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
-    const image = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>);
+    let image: Record<string, unknown>;
+    try {
+      image = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>);
+    } catch (err) {
+      // A record that cannot be read will never be readable: log it once and move on, never block the stream.
+      logger.error('unreadable stream record skipped', { eventID: record.eventID, error: String(err) });
+      continue;
+    }
     if (typeof image.sk !== 'string' || !image.sk.startsWith(PREFIX.event)) continue;
     pending.push({ seq: record.dynamodb.SequenceNumber ?? '', entry: toBusEntry(image as unknown as HistoryEvent, deps.busName, deps.stage) });
   }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { describeIssues } from '../events/ecs';
 import { logger } from '../log';
 import { StaleVersionError } from '../store';
@@ -11,7 +11,7 @@ export type Outcome =
   | { outcome: 'malformed'; eventId?: string; issues: string };
 
 /** Parses an event; a malformed one is logged once with its id and answered as an outcome, never thrown. */
-export function parseEvent<S extends z.ZodType>(
+export function parseEvent<S extends z.ZodMiniType>(
   schema: S,
   event: unknown,
   label: string,

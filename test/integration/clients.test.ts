@@ -40,6 +40,9 @@ describe('configuration', () => {
     expect(() => loadConfig({ TABLE_NAME: 't1', STAGE: 'has space' })).toThrow(ConfigError);
     expect(() => loadConfig({ STAGE: 'dev' })).toThrow(/TABLE_NAME/);
     expect(() => loadConfig({ TABLE_NAME: 'tbl', TASK_TTL_HOURS: 'soon' })).toThrow(/TASK_TTL_HOURS/);
+    expect(() => loadConfig({ TABLE_NAME: 'tbl', TASK_TTL_HOURS: '1.5' })).toThrow(/TASK_TTL_HOURS/);
+    expect(() => loadConfig({ TABLE_NAME: 'tbl', EVENT_TTL_DAYS: '0' })).toThrow(/EVENT_TTL_DAYS/);
+    expect(loadConfig({ TABLE_NAME: 'tbl', TASK_TTL_HOURS: '48' }).taskTtlSeconds).toBe(48 * 3600);
   });
 
   it('applies documented defaults', () => {

@@ -1,0 +1,55 @@
+/**
+ * `npm run bench`: measures Shepherd side by side with the bare calls on the same local endpoints
+ * and writes bench/results.json (one shape, run to run). Figures are ratios where times are
+ * involved: absolute times on shared machines are noise.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLocalTable, localDynamoClient, startLocalDynamo } from '../local/dynamodb';
+import { coldStart } from './coldstart';
+import { reaction } from './reaction';
+import { ruleFiltering } from './cost';
+
+const started = Date.now();
+const dynamo = await startLocalDynamo();
+const client = localDynamoClient(dynamo.endpoint);
+try {
+  await createLocalTable(client, 'shepherd-bench');
+  console.log('measuring reaction (event recording path)…');
+  const r = await reaction(client, 'shepherd-bench');
+  console.log('measuring rule filtering (simulated cluster events)…');
+  const cost = await ruleFiltering();
+  console.log('measuring cold start (bundles and import times)…');
+  const cs = await coldStart();
+
+  const results = {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    reaction: {
+      awsCallsPerStoppedEvent: r.awsCallsPerStoppedEvent,
+      ddbWritesPerEvent: r.ddbWritesPerEvent,
+      duplicateEcsCalls: r.duplicateEcsCalls,
+      latencyRatio: r.latencyRatio,
+    },
+    coldStart: cs.map((c) => ({ function: c.function, bundleBytes: c.bundleBytes, sdkOnlyBytes: c.sdkOnlyBytes, importRatio: c.importRatio })),
+    cost: { rawEcsEvents: cost.rawEcsEvents, invocations: cost.invocations, invocationShare: cost.invocationShare, ddbWritesPerEvent: r.ddbWritesPerEvent },
+  };
+  writeFileSync(join(import.meta.dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+
+  console.log('\nReaction (per ECS Task State Change, STOPPED, recording path)');
+  console.table([
+    { figure: 'AWS calls per STOPPED event', value: r.awsCallsPerStoppedEvent },
+    { figure: 'DynamoDB writes per event', value: r.ddbWritesPerEvent },
+    { figure: 'DynamoDB writes per duplicate', value: r.duplicateDdbWrites },
+    { figure: 'ECS calls per duplicate', value: r.duplicateEcsCalls },
+    { figure: 'handler / bare calls (median)', value: `${r.latencyRatio}× (${r.handlerMedianMs} ms / ${r.bareMedianMs} ms)` },
+  ]);
+  console.log('Cost (rule filtering over a simulated cluster\'s raw ECS events)');
+  console.table([{ rawEcsEvents: cost.rawEcsEvents, invocations: cost.invocations, invocationShare: cost.invocationShare, byFunction: JSON.stringify(cost.byFunction) }]);
+  console.log('Cold start (esbuild bundles as deployed; import time median)');
+  console.table(cs);
+  console.log(`\nwrote bench/results.json in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} finally {
+  client.destroy();
+  await dynamo.stop();
+}

@@ -1,0 +1,57 @@
+/**
+ * `npm start`: Shepherd on one machine, on loopback, with a seeded demo. No AWS account needed.
+ * Env: SHEPHERD_API_PORT (default 8080), SHEPHERD_SIM_PORT (4566), SHEPHERD_KEEP_DATA=1 keeps
+ * DynamoDB data in .local-data/ across runs.
+ */
+import { mkdirSync } from 'node:fs';
+import { DEMO_CLUSTER, seedDemo } from './demo';
+import { startSandbox } from './sandbox';
+
+const started = Date.now();
+const keep = process.env.SHEPHERD_KEEP_DATA === '1';
+if (keep) mkdirSync('.local-data', { recursive: true });
+const sb = await startSandbox({
+  clock: 'real',
+  apiPort: Number(process.env.SHEPHERD_API_PORT ?? 8080),
+  simPort: Number(process.env.SHEPHERD_SIM_PORT ?? 4566),
+  ...(keep ? { dataDir: '.local-data' } : {}),
+});
+await seedDemo(sb);
+
+console.log(`Shepherd sandbox up in ${((Date.now() - started) / 1000).toFixed(1)} s (stage "${sb.stage}")`);
+console.log(`  HTTP API        ${sb.apiUrl}`);
+console.log(`  AWS simulator   ${sb.sim.endpoint}   (ECS, EventBridge, Auto Scaling; e.g. AWS_ENDPOINT_URL=${sb.sim.endpoint} aws ecs list-container-instances --cluster ${DEMO_CLUSTER})`);
+console.log(`  DynamoDB Local  ${sb.dynamo.endpoint}   (table ${sb.tableName})`);
+console.log('  Ctrl-C stops everything.\n');
+
+async function summary(): Promise<string> {
+  const instances = (await sb.store.instances.listByCluster(DEMO_CLUSTER, { limit: 100 })).items;
+  const active = instances.filter((i) => i.status === 'ACTIVE' && i.agentConnected).length;
+  const services = (await sb.store.services.list({ cluster: DEMO_CLUSTER })).items;
+  const tasks = (await sb.store.tasks.listByCluster(DEMO_CLUSTER, { limit: 100 })).items;
+  const running = tasks.filter((t) => t.lastStatus === 'RUNNING').length;
+  const inv = [...sb.invocations].map(([k, v]) => `${k}=${v}`).join(' ');
+  const published = sb.sim.events.history(sb.busName).length;
+  const time = new Date().toISOString().slice(11, 19);
+  return `[${time}] instances ${active}/${instances.length} active | services ${services.length} (desired ${services.reduce((n, s) => n + s.desiredCount, 0)}) | tasks running ${running} | invocations ${inv || '-'} | bus events ${published}${sb.errors.length ? ` | errors ${sb.errors.length}` : ''}`;
+}
+
+const interactive = process.stdout.isTTY;
+const timer = setInterval(() => {
+  void summary().then((line) => {
+    if (interactive) process.stdout.write(`\r${line.padEnd(process.stdout.columns ? process.stdout.columns - 1 : 160)}`);
+    else console.log(line);
+  });
+}, interactive ? 1000 : 5000);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(timer);
+  process.stdout.write('\nstopping…\n');
+  await sb.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
