@@ -1,123 +1,133 @@
 /**
- * Reaction: what one ECS task event costs on the handler's path, and how the handler's wall time
- * compares with the bare SDK calls it must make, on the same local endpoints (median of many).
+ * Reaction: what one STOPPED task event costs on the handler's path (a replacement is due), and
+ * how the handler's wall time compares with the bare SDK calls it must make — the same read,
+ * RunTask and write, built by hand — on the same local endpoints, interleaved, median of many.
  */
-import { TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { recordTaskEvent } from '../shared/handlers/taskEvents';
-import type { Runtime } from '../shared/runtime';
+import { TransactGetItemsCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { recordTaskEvent, type TaskEventDeps } from '../shared/handlers/taskEvents';
+import { DEFAULT_DEPLOYMENT_CONFIGURATION } from '../shared/core/service';
 import { createStore } from '../shared/store';
+import { toItem } from '../shared/store/codec';
 import { historyItem } from '../shared/store/history';
 import { KEY } from '../shared/store/table';
-import { toItem } from '../shared/store/codec';
+import { startSimulator } from '../local/sim';
+import type { VirtualClock } from '../local/sim/clock';
 import { CallCounter, isDynamoWrite, median, round, timeIt } from './stats';
 
 export interface ReactionFigures {
   awsCallsPerStoppedEvent: number;
   ddbWritesPerEvent: number;
   duplicateDdbWrites: number;
+  duplicateAwsCalls: number;
   duplicateEcsCalls: number;
   latencyRatio: number;
   handlerMedianMs: number;
   bareMedianMs: number;
 }
 
-function stoppedEvent(i: number) {
-  const arn = `arn:aws:ecs:us-east-1:123456789012:task/bench/${i.toString(16).padStart(32, '0')}`;
+const STAGE = 'bench';
+
+function stoppedEvent(taskArn: string, version: number) {
   return {
     version: '0',
-    id: `evt-${i}`,
+    id: `evt-${taskArn}`,
     'detail-type': 'ECS Task State Change',
     source: 'aws.ecs',
     account: '123456789012',
     time: '2026-01-01T00:00:00Z',
     region: 'us-east-1',
-    resources: [arn],
+    resources: [taskArn],
     detail: {
-      taskArn: arn,
+      taskArn,
       clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/bench',
-      containerInstanceArn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/bench/abc',
       taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1',
       lastStatus: 'STOPPED',
       desiredStatus: 'STOPPED',
-      stopCode: 'EssentialContainerExited',
-      stoppedReason: 'Essential container in task exited',
+      stopCode: 'UserInitiated',
+      stoppedReason: 'bench',
       group: 'shepherd:web',
-      startedBy: 'shepherd/bench',
-      containers: [{ name: 'app', lastStatus: 'STOPPED', exitCode: 1 }],
-      stoppedAt: '2026-01-01T00:00:00.000Z',
-      version: 3,
+      startedBy: `shepherd/${STAGE}`,
+      containers: [{ name: 'app', lastStatus: 'STOPPED', exitCode: 0 }],
+      startedAt: '2026-01-01T00:00:00.000Z',
+      stoppedAt: '2026-01-01T01:00:00.000Z',
+      version,
     },
   };
 }
 
-export async function reaction(client: DynamoDBClient, tableName: string, n = 200): Promise<ReactionFigures> {
-  const counter = new CallCounter();
-  counter.attach(client);
-  const store = createStore({ client, tableName });
-  const rt: Runtime = { store, now: () => new Date(), config: { tableName, eventBusName: 'b', stage: 'bench', taskTtlSeconds: 3600, eventTtlSeconds: 86400 } };
+export async function reaction(client: DynamoDBClient, tableName: string, n = 150): Promise<ReactionFigures> {
+  const sim = await startSimulator({ clock: 'virtual', seed: 3 });
+  const clock = sim.clock as VirtualClock;
+  const ecs = new ECSClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  try {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'bench' }));
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'app', image: 'x', cpu: 1, memory: 6, essential: true }] }));
+    sim.autoscaling.createGroup({ name: 'b', cluster: 'bench', instanceType: 'm5.2xlarge', availabilityZones: ['us-east-1a'], min: 0, max: 20, desired: 20, warmupMs: 1000 });
+    await clock.advance(5000);
+    const store = createStore({ client, tableName });
+    await store.services.create({
+      name: 'web', cluster: 'bench', taskDefinition: 'web:1', desiredCount: 1, schedulingStrategy: 'REPLICA', launchType: 'EC2',
+      placementStrategy: [], placementConstraints: [], deploymentConfiguration: DEFAULT_DEPLOYMENT_CONFIGURATION, loadBalancers: [], tags: {}, paused: false,
+    });
+    const dynamoCalls = new CallCounter();
+    dynamoCalls.attach(client);
+    const ecsCalls = new CallCounter();
+    ecsCalls.attach(ecs);
+    const deps: TaskEventDeps = { store, ecs, now: () => new Date(), random: () => 0.5, config: { tableName, eventBusName: 'b', stage: STAGE, taskTtlSeconds: 3600, eventTtlSeconds: 86400 } };
 
-  const bare = (i: number) => {
-    const e = stoppedEvent(i);
-    return client.send(
-      new TransactWriteItemsCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName,
-              Key: toItem(KEY.task('web', e.detail.taskArn)),
-              UpdateExpression: 'SET lastStatus = :s, #v = :v',
-              ConditionExpression: 'attribute_not_exists(#v) OR #v < :v',
-              ExpressionAttributeNames: { '#v': 'version' },
-              ExpressionAttributeValues: { ':s': { S: 'STOPPED' }, ':v': { N: '3' } },
-            },
-          },
-          {
-            Put: {
-              TableName: tableName,
-              Item: toItem(historyItem(store.ctx, { id: `${e.detail.taskArn}:stopped`, type: 'Task Stopped', subject: 'web', time: e.detail.stoppedAt, message: 'm', detail: {} })),
-            },
-          },
-        ],
-      }),
-    );
-  };
+    const bare = async (i: number) => {
+      const arn = `arn:aws:ecs:us-east-1:123456789012:task/bench/bare${i}`;
+      await client.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: tableName, Key: toItem(KEY.service('web')) } }, { Get: { TableName: tableName, Key: toItem(KEY.task('web', arn)) } }] }));
+      const run = await ecs.send(new RunTaskCommand({ cluster: 'bench', taskDefinition: 'web:1', count: 1, startedBy: `shepherd/${STAGE}`, group: 'shepherd:web', clientToken: `bare-${i}` }));
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Update: { TableName: tableName, Key: toItem(KEY.task('web', arn)), UpdateExpression: 'SET lastStatus = :s, #v = :v', ConditionExpression: 'attribute_not_exists(#v) OR #v < :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':s': { S: 'STOPPED' }, ':v': { N: '3' } } } },
+            { Update: { TableName: tableName, Key: toItem(KEY.task('web', run.tasks?.[0]?.taskArn ?? `${arn}-new`)), UpdateExpression: 'SET lastStatus = if_not_exists(lastStatus, :s)', ExpressionAttributeValues: { ':s': { S: 'PROVISIONING' } } } },
+            { Put: { TableName: tableName, Item: toItem(historyItem(store.ctx, { id: `${arn}:stopped`, type: 'Task Stopped', subject: 'web', time: '2026-01-01T01:00:00.000Z', message: 'm', detail: {} })) } },
+            { Put: { TableName: tableName, Item: toItem(historyItem(store.ctx, { id: `${arn}:replaced`, type: 'Task Replaced', subject: 'web', time: '2026-01-01T01:00:00.000Z', message: 'm', detail: {} })) } },
+          ],
+        }),
+      );
+    };
+    const handler = (i: number, version = 3) => recordTaskEvent(stoppedEvent(`arn:aws:ecs:us-east-1:123456789012:task/bench/h${i}`, version), deps);
 
-  // Warm up connections, code paths and DynamoDB Local's JIT on both paths.
-  for (let i = 0; i < 300; i++) {
-    await recordTaskEvent(stoppedEvent(1_000_000 + i), rt);
-    await bare(3_000_000 + i);
+    for (let i = 0; i < 100; i++) {
+      await handler(100_000 + i);
+      await bare(100_000 + i);
+    }
+    const handlerTimes: number[] = [];
+    const bareTimes: number[] = [];
+    let calls = 0;
+    let writes = 0;
+    for (let i = 0; i < n; i++) {
+      const c0 = dynamoCalls.total() + ecsCalls.total();
+      const w0 = dynamoCalls.total(isDynamoWrite);
+      handlerTimes.push(await timeIt(() => handler(i)));
+      calls += dynamoCalls.total() + ecsCalls.total() - c0;
+      writes += dynamoCalls.total(isDynamoWrite) - w0;
+      bareTimes.push(await timeIt(() => bare(i)));
+    }
+    // Duplicates: the same events again.
+    const dc0 = dynamoCalls.total() + ecsCalls.total();
+    const dw0 = dynamoCalls.total(isDynamoWrite);
+    const de0 = ecsCalls.total();
+    for (let i = 0; i < n; i++) await handler(i);
+    const handlerMedianMs = median(handlerTimes);
+    const bareMedianMs = median(bareTimes);
+    return {
+      awsCallsPerStoppedEvent: round(calls / n),
+      ddbWritesPerEvent: round(writes / n),
+      duplicateAwsCalls: round((dynamoCalls.total() + ecsCalls.total() - dc0) / n),
+      duplicateDdbWrites: round((dynamoCalls.total(isDynamoWrite) - dw0) / n),
+      duplicateEcsCalls: round((ecsCalls.total() - de0) / n),
+      latencyRatio: round(handlerMedianMs / bareMedianMs),
+      handlerMedianMs: round(handlerMedianMs),
+      bareMedianMs: round(bareMedianMs),
+    };
+  } finally {
+    ecs.destroy();
+    await sim.close();
   }
-
-  // Handler and bare calls alternate, so drift in the machine or the database affects both alike.
-  counter.reset();
-  const handlerTimes: number[] = [];
-  const bareTimes: number[] = [];
-  let handlerCalls = 0;
-  let handlerWrites = 0;
-  for (let i = 0; i < n; i++) {
-    const before = counter.total();
-    const beforeWrites = counter.total(isDynamoWrite);
-    handlerTimes.push(await timeIt(() => recordTaskEvent(stoppedEvent(i), rt)));
-    handlerCalls += counter.total() - before;
-    handlerWrites += counter.total(isDynamoWrite) - beforeWrites;
-    bareTimes.push(await timeIt(() => bare(2_000_000 + i)));
-  }
-  const callsPerEvent = handlerCalls / n;
-  const writesPerEvent = handlerWrites / n;
-
-  counter.reset();
-  for (let i = 0; i < n; i++) await recordTaskEvent(stoppedEvent(i), rt);
-  const duplicateWrites = counter.total(isDynamoWrite) / n;
-
-  const handlerMedianMs = median(handlerTimes);
-  const bareMedianMs = median(bareTimes);
-  return {
-    awsCallsPerStoppedEvent: round(callsPerEvent),
-    ddbWritesPerEvent: round(writesPerEvent),
-    duplicateDdbWrites: round(duplicateWrites),
-    duplicateEcsCalls: 0,
-    latencyRatio: round(handlerMedianMs / bareMedianMs),
-    handlerMedianMs: round(handlerMedianMs),
-    bareMedianMs: round(bareMedianMs),
-  };
 }

@@ -15,7 +15,7 @@ const dynamo = await startLocalDynamo();
 const client = localDynamoClient(dynamo.endpoint);
 try {
   await createLocalTable(client, 'shepherd-bench');
-  console.log('measuring reaction (event recording path)…');
+  console.log('measuring reaction (STOPPED event → replacement)…');
   const r = await reaction(client, 'shepherd-bench');
   console.log('measuring rule filtering (simulated cluster events)…');
   const cost = await ruleFiltering();
@@ -36,10 +36,11 @@ try {
   };
   writeFileSync(join(import.meta.dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
-  console.log('\nReaction (per ECS Task State Change, STOPPED, recording path)');
+  console.log('\nReaction (per ECS Task State Change STOPPED with a replacement due)');
   console.table([
     { figure: 'AWS calls per STOPPED event', value: r.awsCallsPerStoppedEvent },
     { figure: 'DynamoDB writes per event', value: r.ddbWritesPerEvent },
+    { figure: 'AWS calls per duplicate delivery', value: r.duplicateAwsCalls },
     { figure: 'DynamoDB writes per duplicate', value: r.duplicateDdbWrites },
     { figure: 'ECS calls per duplicate', value: r.duplicateEcsCalls },
     { figure: 'handler / bare calls (median)', value: `${r.latencyRatio}× (${r.handlerMedianMs} ms / ${r.bareMedianMs} ms)` },

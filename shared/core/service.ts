@@ -104,6 +104,8 @@ export interface Deployment {
 
 /** Crash-loop backoff of a service: restarts are delayed until nextAttemptAt. */
 export interface Backoff {
+  /** The task definition whose tasks crashed; a new one starts with a clean slate. */
+  taskDefinition?: string;
   consecutiveFailures: number;
   delayMs: number;
   nextAttemptAt: string;
@@ -129,6 +131,8 @@ export interface Service extends ServiceSpec {
   deployments: Deployment[];
   backoff?: Backoff;
   unplaced?: UnplacedDemand;
+  /** Counts runtime-field writes (backoff, unplaced, deployment progress): their optimistic lock. */
+  runtimeRevision?: number;
 }
 
 export const DEFAULT_DEPLOYMENT_CONFIGURATION: DeploymentConfiguration = {

@@ -1,36 +1,178 @@
+/**
+ * ECS Task State Change. Every managed task's observation is recorded once, newest version wins
+ * (one conditional write). When a task stops, the same decision the reconciler would make is taken
+ * at once (shared/core/replacement.ts): replace it with RunTask (a token derived from the stopped
+ * task, so redeliveries never start a second one), owe it under crash-loop backoff, or leave it.
+ * The outcome — decision, replacement intent, history, backoff, unplaced demand — is one write.
+ */
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from '../core/backoff';
 import type { HistoryEvent } from '../core/history';
-import { startedByFor } from '../core/markers';
+import type { ObservedTask } from '../core/observed';
+import { groupFor, startedByFor } from '../core/markers';
+import { decideOnStop } from '../core/replacement';
+import type { Service, UnplacedDemand } from '../core/service';
+import { isCapacityFailure, runServiceTasks, type StartOutcome } from '../ecs/runTask';
+import { replacementToken } from '../ecs/token';
 import { taskStateChangeEvent, toObservedTask } from '../events/ecs';
 import type { Runtime } from '../runtime';
+import { readStopContext, recordStopOutcome, RuntimeConflictError, type ReplacementState, type StopOutcome } from '../store/stopOutcome';
 import { parseEvent, recordIfNewer, type Outcome } from './outcome';
 
-export async function recordTaskEvent(event: unknown, rt: Runtime): Promise<Outcome> {
+export interface TaskEventDeps extends Runtime {
+  ecs: ECSClient;
+  random?: () => number;
+  backoffPolicy?: BackoffPolicy;
+}
+
+export type TaskOutcome = Outcome | { outcome: 'handled'; key: string; state: ReplacementState; reason: string; replacement?: string };
+
+const MAX_ATTEMPTS = 4;
+
+export async function recordTaskEvent(event: unknown, deps: TaskEventDeps): Promise<TaskOutcome> {
   const parsed = parseEvent(taskStateChangeEvent, event, 'ECS Task State Change');
   if (!parsed.ok) return parsed.outcome;
   const task = toObservedTask(parsed.data);
-  if (!task || task.startedBy !== startedByFor(rt.config.stage)) {
+  if (!task || task.startedBy !== startedByFor(deps.config.stage)) {
     return { outcome: 'ignored', reason: 'not a task of this Shepherd stack' };
   }
-  const history: HistoryEvent[] = [];
-  if (task.lastStatus === 'STOPPED') {
-    const exits = task.containers.filter((c) => c.exitCode !== undefined).map((c) => `${c.name}=${c.exitCode}`);
-    history.push({
-      id: `${task.taskArn}:stopped`,
+  if (task.lastStatus !== 'STOPPED') return recordIfNewer(task.taskArn, () => deps.store.tasks.recordObserved(task));
+  return handleStop(task, parsed.data.time, deps);
+}
+
+/**
+ * A stop costs at most three calls: one consistent read of the service and the stored task, RunTask
+ * (only when a replacement is due), and one transactional write of everything that follows.
+ */
+async function handleStop(stopped: ObservedTask, eventTime: string, deps: TaskEventDeps): Promise<TaskOutcome> {
+  const policy = deps.backoffPolicy ?? DEFAULT_BACKOFF_POLICY;
+  const random = deps.random ?? Math.random;
+  let run: StartOutcome | undefined;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const { service, task: stored } = await readStopContext(deps.store.ctx, stopped.service, stopped.taskArn);
+    if (stored && stored.version >= stopped.version) {
+      return { outcome: 'stale', key: stopped.taskArn, storedVersion: stored.version };
+    }
+    const generation = stored?.replacementGeneration ?? 0;
+    const now = deps.now().getTime();
+    const decision = decideOnStop({ service, task: { ...stopped, ...(stored?.stopIntent ? { stopIntent: stored.stopIntent } : {}) }, now, policy, random });
+    if (decision.action === 'replace' && service && !run) {
+      run = await runServiceTasks(deps.ecs, service, { count: 1, clientToken: replacementToken(stopped.taskArn, generation), stage: deps.config.stage });
+    }
+    const outcome = buildOutcome(stopped, service, decision, run, generation, eventTime, deps);
+    try {
+      const recorded = await recordStopOutcome(deps.store.ctx, outcome);
+      // Lost to a concurrent delivery of the same (or a newer) event, which recorded the same
+      // replacement: RunTask's token made both calls start the same task.
+      if (!recorded) return { outcome: 'stale', key: stopped.taskArn };
+      return {
+        outcome: 'handled',
+        key: stopped.taskArn,
+        state: outcome.state,
+        reason: outcome.reason,
+        ...(outcome.started[0] ? { replacement: outcome.started[0].taskArn } : {}),
+      };
+    } catch (err) {
+      if (!(err instanceof RuntimeConflictError) || attempt === MAX_ATTEMPTS) throw err;
+      // Another handler changed the service's backoff or demand first: decide again on fresh state.
+    }
+  }
+  throw new Error('unreachable');
+}
+
+function buildOutcome(
+  stopped: ObservedTask,
+  service: Service | undefined,
+  decision: ReturnType<typeof decideOnStop>,
+  run: StartOutcome | undefined,
+  generation: number,
+  eventTime: string,
+  deps: TaskEventDeps,
+): StopOutcome {
+  const now = deps.now().toISOString();
+  const short = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+  const exits = stopped.containers.filter((c) => c.exitCode !== undefined).map((c) => `${c.name}=${c.exitCode}`);
+  const history: HistoryEvent[] = [
+    {
+      id: `${stopped.taskArn}:stopped`,
       type: 'Task Stopped',
-      subject: task.service,
-      time: task.stoppedAt ?? parsed.data.time,
-      message: `task ${task.taskArn.split('/').pop()} stopped: ${task.stopCode ?? 'unknown'}${task.stoppedReason ? ` (${task.stoppedReason})` : ''}${exits.length ? `; exit codes ${exits.join(', ')}` : ''}`,
+      subject: stopped.service,
+      time: stopped.stoppedAt ?? eventTime,
+      message: `task ${short(stopped.taskArn)} stopped: ${stopped.stopCode ?? 'unknown'}${stopped.stoppedReason ? ` (${stopped.stoppedReason})` : ''}${exits.length ? `; exit codes ${exits.join(', ')}` : ''}`,
       detail: {
-        taskArn: task.taskArn,
-        cluster: task.cluster,
-        taskDefinitionArn: task.taskDefinitionArn,
-        containerInstanceArn: task.containerInstanceArn,
-        stopCode: task.stopCode,
-        stoppedReason: task.stoppedReason,
-        containers: task.containers,
+        taskArn: stopped.taskArn,
+        cluster: stopped.cluster,
+        taskDefinitionArn: stopped.taskDefinitionArn,
+        containerInstanceArn: stopped.containerInstanceArn,
+        stopCode: stopped.stopCode,
+        stoppedReason: stopped.stoppedReason,
+        containers: stopped.containers,
       },
+    },
+  ];
+  let state: ReplacementState = decision.action === 'replace' ? 'replaced' : decision.action === 'defer' ? 'deferred' : 'none';
+  let reason = decision.reason;
+  let unplaced: UnplacedDemand | null | undefined;
+  const started = run?.started ?? [];
+  if (decision.action === 'replace') {
+    if (started.length > 0) {
+      history.push({
+        id: `${stopped.taskArn}:replaced`,
+        type: 'Task Replaced',
+        subject: stopped.service,
+        time: now,
+        message: `started ${short(started[0]!.taskArn)} to replace ${short(stopped.taskArn)}`,
+        detail: { stoppedTaskArn: stopped.taskArn, taskArn: started[0]!.taskArn, cluster: stopped.cluster, reason },
+      });
+      if (service?.unplaced) unplaced = service.unplaced.count > 1 ? { ...service.unplaced, count: service.unplaced.count - 1 } : null;
+    } else {
+      state = 'unplaced';
+      const reasons = [...new Set((run?.failures ?? []).map((f) => f.reason))];
+      reason = `no room for a replacement: ${reasons.join(', ') || 'unknown'}`;
+      if (reasons.some(isCapacityFailure) || reasons.length === 0) {
+        unplaced = {
+          count: (service?.unplaced?.count ?? 0) + 1,
+          reasons: [...new Set([...(service?.unplaced?.reasons ?? []), ...reasons])].slice(0, 10),
+          since: service?.unplaced?.since ?? now,
+        };
+      }
+      history.push({
+        id: `${stopped.taskArn}:unplaced`,
+        type: 'Task Unplaced',
+        subject: stopped.service,
+        time: now,
+        message: `could not place a replacement for ${short(stopped.taskArn)}: ${reasons.join(', ')}`,
+        detail: { stoppedTaskArn: stopped.taskArn, cluster: stopped.cluster, failures: run?.failures ?? [] },
+      });
+    }
+  } else if (decision.action === 'defer') {
+    history.push({
+      id: `${stopped.taskArn}:deferred`,
+      type: 'Replacement Deferred',
+      subject: stopped.service,
+      time: now,
+      message: decision.reason,
+      detail: { stoppedTaskArn: stopped.taskArn, cluster: stopped.cluster, backoff: decision.backoff },
     });
   }
-  // One write: the observation and its history entry land together or not at all.
-  return recordIfNewer(task.taskArn, () => rt.store.tasks.recordObserved(task, history));
+  const backoffChanged = service && decision.backoff !== undefined && JSON.stringify(decision.backoff) !== JSON.stringify(service.backoff);
+  const runtime =
+    service && (backoffChanged || unplaced !== undefined)
+      ? {
+          runtimeRevision: service.runtimeRevision,
+          ...(backoffChanged ? { backoff: decision.backoff ?? null } : {}),
+          ...(unplaced !== undefined ? { unplaced } : {}),
+        }
+      : undefined;
+  return {
+    observed: stopped,
+    state,
+    reason,
+    generation,
+    started,
+    history,
+    ...(runtime ? { runtime } : {}),
+    startedBy: startedByFor(deps.config.stage),
+    group: groupFor(stopped.service),
+  };
 }

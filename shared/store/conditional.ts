@@ -1,8 +1,6 @@
 import {
   ConditionalCheckFailedException,
   PutItemCommand,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
@@ -113,6 +111,32 @@ export async function updateIfRevision(
   }
 }
 
+/** `SET #x = if_not_exists(#x, :x)` for each field: written only where the item has none yet. */
+export function ifAbsentClauses(fields: Record<string, unknown>, prefix = 'a') {
+  const names: Record<string, string> = {};
+  const values: Record<string, AttributeValue> = {};
+  const sets: string[] = [];
+  let j = 0;
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    names[`#${prefix}${j}`] = field;
+    values[`:${prefix}${j}`] = toValue(value);
+    sets.push(`#${prefix}${j} = if_not_exists(#${prefix}${j}, :${prefix}${j})`);
+    j++;
+  }
+  return { names, values, sets };
+}
+
+export const NEWER_VERSION_CONDITION = 'attribute_not_exists(#version) OR #version < :version';
+
+/** The UpdateItem parts that write observed state only if `version` is newer than the stored one. */
+export function newerVersionUpdate(version: number, set: Record<string, unknown>, setIfAbsent: Record<string, unknown> = {}) {
+  const abs = ifAbsentClauses(setIfAbsent);
+  const u = buildUpdate(set, [], { ':version': toValue(version), ...abs.values }, [...abs.sets, '#version = :version']);
+  Object.assign(u.ExpressionAttributeNames, abs.names, { '#version': 'version' });
+  return { ...u, ConditionExpression: NEWER_VERSION_CONDITION };
+}
+
 /**
  * Writes observed state only if `version` is newer than the stored one (or nothing is stored).
  * `set` replaces the observed fields; `setIfAbsent` fields are written only when the item is new
@@ -125,56 +149,13 @@ export async function updateIfNewerVersion(
   version: number,
   set: Record<string, unknown>,
   setIfAbsent: Record<string, unknown> = {},
-  /** Items written in the same transaction, only if the version condition holds (e.g. history). */
-  alsoPut: Record<string, unknown>[] = [],
 ): Promise<Item> {
-  const extraSet: string[] = [];
-  const extraValues: Record<string, AttributeValue> = { ':version': toValue(version) };
-  const extraNames: Record<string, string> = { '#version': 'version' };
-  let j = 0;
-  for (const [field, value] of Object.entries(setIfAbsent)) {
-    if (value === undefined) continue;
-    extraNames[`#a${j}`] = field;
-    extraValues[`:a${j}`] = toValue(value);
-    extraSet.push(`#a${j} = if_not_exists(#a${j}, :a${j})`);
-    j++;
-  }
-  extraSet.push('#version = :version');
-  const u = buildUpdate(set, [], extraValues, extraSet);
-  Object.assign(u.ExpressionAttributeNames, extraNames);
-  const condition = 'attribute_not_exists(#version) OR #version < :version';
-  if (alsoPut.length > 0) {
-    try {
-      await ctx.client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: ctx.tableName,
-                Key: toItem(key),
-                ...u,
-                ConditionExpression: condition,
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            ...alsoPut.map((item) => ({ Put: { TableName: ctx.tableName, Item: toItem(item) } })),
-          ],
-        }),
-      );
-    } catch (err) {
-      const reason = err instanceof TransactionCanceledException ? err.CancellationReasons?.[0] : undefined;
-      if (reason?.Code === 'ConditionalCheckFailed') throw new StaleVersionError(version, reason.Item);
-      throw err;
-    }
-    return { ...toItem({ ...setIfAbsent, ...set, version }), ...toItem(key) };
-  }
   try {
     const out = await ctx.client.send(
       new UpdateItemCommand({
         TableName: ctx.tableName,
         Key: toItem(key),
-        ...u,
-        ConditionExpression: condition,
+        ...newerVersionUpdate(version, set, setIfAbsent),
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),

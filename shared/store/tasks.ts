@@ -1,6 +1,4 @@
-import type { HistoryEvent } from '../core/history';
 import { isTerminal, type ObservedTask } from '../core/observed';
-import { historyItem } from './history';
 import { fromItem } from './codec';
 import { updateIfNewerVersion } from './conditional';
 import { epochSeconds, type StoreContext } from './context';
@@ -24,27 +22,11 @@ export class TaskStore {
    * Records an observation if its `version` is newer than the stored one: one conditional write.
    * Returns the task as stored afterwards; StaleVersionError (carrying the stored task) for a
    * duplicate or out-of-order delivery. A stopped task's record expires after the task TTL.
-   * History events given are written in the same transaction: recorded together or not at all.
-   * (With history, the returned task holds only the written fields, not ones other writers own.)
    */
-  async recordObserved(task: ObservedTask, history: HistoryEvent[] = []): Promise<StoredTask> {
-    const set: Record<string, unknown> = { ...task };
-    delete set.version;
-    delete set.taskArn;
-    delete set.service;
-    delete set.cluster;
-    set[TTL_ATTRIBUTE] = isTerminal(task.lastStatus)
-      ? epochSeconds(this.ctx.now()) + this.ctx.taskTtlSeconds
-      : undefined;
+  async recordObserved(task: ObservedTask): Promise<StoredTask> {
+    const { set, setIfAbsent } = observedTaskFields(this.ctx, task);
     try {
-      const item = await updateIfNewerVersion(this.ctx, KEY.task(task.service, task.taskArn), task.version, set, {
-        taskArn: task.taskArn,
-        service: task.service,
-        cluster: task.cluster,
-        entity: 'task',
-        gsi1pk: KEY.clusterPk(task.cluster),
-        gsi1sk: `${PREFIX.task}${task.taskArn}`,
-      }, history.map((e) => historyItem(this.ctx, e)));
+      const item = await updateIfNewerVersion(this.ctx, KEY.task(task.service, task.taskArn), task.version, set, setIfAbsent);
       return fromItem<StoredTask>(item);
     } catch (err) {
       if (err instanceof StaleVersionError) {
@@ -68,4 +50,23 @@ export class TaskStore {
   listByCluster(cluster: string, req: PageRequest = {}): Promise<Page<StoredTask>> {
     return queryPage<StoredTask>(this.ctx, { index: 'byCluster', partition: KEY.clusterPk(cluster), sortPrefix: PREFIX.task }, req);
   }
+}
+
+/** The fields an observation writes: observed ones always, key and index ones only when new. */
+export function observedTaskFields(ctx: StoreContext, task: ObservedTask) {
+  const set: Record<string, unknown> = { ...task };
+  delete set.version;
+  delete set.taskArn;
+  delete set.service;
+  delete set.cluster;
+  set[TTL_ATTRIBUTE] = isTerminal(task.lastStatus) ? epochSeconds(ctx.now()) + ctx.taskTtlSeconds : undefined;
+  const setIfAbsent = {
+    taskArn: task.taskArn,
+    service: task.service,
+    cluster: task.cluster,
+    entity: 'task',
+    gsi1pk: KEY.clusterPk(task.cluster),
+    gsi1sk: `${PREFIX.task}${task.taskArn}`,
+  };
+  return { set, setIfAbsent };
 }

@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordInstanceEvent } from '../../shared/handlers/instanceEvents';
-import { recordTaskEvent } from '../../shared/handlers/taskEvents';
-import type { Runtime } from '../../shared/runtime';
+import { recordTaskEvent, type TaskEventDeps } from '../../shared/handlers/taskEvents';
+import { unreachableEcs } from '../helpers/ecs';
 import { fixture, managedTaskEvent } from '../helpers/fixtures';
 import { makeTestStore, type TestStore } from '../helpers/store';
 
 let t: TestStore;
-let rt: Runtime;
+let rt: TaskEventDeps;
+
 
 beforeAll(async () => {
   t = await makeTestStore();
   rt = {
+    ecs: unreachableEcs,
     store: t.store,
     now: () => new Date(),
     config: { tableName: t.tableName, eventBusName: 'bus', stage: 'test', taskTtlSeconds: 3600, eventTtlSeconds: 86400 },
@@ -28,7 +30,7 @@ describe('task state change events are recorded once, newest wins', () => {
 
   it('a STOPPED event records exit codes and a history entry in the same write; its duplicate changes nothing', async () => {
     const e = managedTaskEvent('ec2/task-stopped-essential-exit.json', { service: 'stopper' });
-    expect(await recordTaskEvent(e, rt)).toMatchObject({ outcome: 'recorded' });
+    expect(await recordTaskEvent(e, rt)).toMatchObject({ outcome: 'handled', state: 'none', reason: 'the service no longer exists' });
     expect(await recordTaskEvent(structuredClone(e), rt)).toMatchObject({ outcome: 'stale', storedVersion: e.detail.version });
     const stored = await t.store.tasks.get('stopper', e.detail.taskArn as string);
     expect(stored?.stopCode).toBe('EssentialContainerExited');
@@ -51,7 +53,7 @@ describe('task state change events are recorded once, newest wins', () => {
   it('the same event delivered twice at the same moment is recorded exactly once', async () => {
     const e = managedTaskEvent('ec2/task-stopped-failed-to-start.json', { service: 'twice' });
     const outcomes = await Promise.all([recordTaskEvent(e, rt), recordTaskEvent(structuredClone(e), rt)]);
-    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['recorded', 'stale']);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['handled', 'stale']);
     expect((await t.store.history.list('twice')).items).toHaveLength(1);
   });
 

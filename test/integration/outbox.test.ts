@@ -6,7 +6,8 @@ import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventb
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishOutbox } from '../../shared/handlers/outbox';
 import { recordTaskEvent } from '../../shared/handlers/taskEvents';
-import type { Runtime } from '../../shared/runtime';
+import type { TaskEventDeps } from '../../shared/handlers/taskEvents';
+import { unreachableEcs } from '../helpers/ecs';
 import { pollTableStream, type StreamPoller } from '../../local/streams';
 import { readStack } from '../../local/stack';
 import { CallLog } from '../../local/sim/calls';
@@ -19,7 +20,7 @@ import { managedTaskEvent } from '../helpers/fixtures';
 import { makeTestStore, type TestStore } from '../helpers/store';
 
 let t: TestStore;
-let rt: Runtime;
+let rt: TaskEventDeps;
 let bus: EventBridgeSimulator;
 let server: RunningServer;
 let events: EventBridgeClient;
@@ -29,6 +30,7 @@ const faults = new Faults(seededRandom(7));
 beforeAll(async () => {
   t = await makeTestStore();
   rt = {
+    ecs: unreachableEcs,
     store: t.store,
     now: () => new Date(),
     config: { tableName: t.tableName, eventBusName: 'shepherd-test', stage: 'test', taskTtlSeconds: 3600, eventTtlSeconds: 86400 },

@@ -1,0 +1,62 @@
+/**
+ * What to do when one of a service's tasks stops: replace it now, owe the replacement until a
+ * crash-loop backoff ends, or leave it (the service no longer wants it). Pure: the handler loads
+ * the service and the stored task, calls this, and carries out the answer.
+ */
+import { afterCrash, currentBackoff, isCrash, mayStart, type BackoffPolicy } from './backoff';
+import type { ObservedTask } from './observed';
+import type { Backoff, Service } from './service';
+
+export type StopDecision =
+  | { action: 'replace'; reason: string; backoff: Backoff | undefined }
+  | { action: 'defer'; reason: string; backoff: Backoff; until: string }
+  | { action: 'none'; reason: string; backoff?: Backoff | undefined };
+
+export interface StoppedTask extends ObservedTask {
+  /** Shepherd stopped it on purpose (scale-in, deployment, drain): no replacement. */
+  stopIntent?: string;
+}
+
+export function decideOnStop(input: {
+  service: Service | undefined;
+  task: StoppedTask;
+  now: number;
+  policy: BackoffPolicy;
+  random: () => number;
+}): StopDecision {
+  const { service, task, now, policy } = input;
+  if (!service) return { action: 'none', reason: 'the service no longer exists' };
+  if (service.cluster !== task.cluster) return { action: 'none', reason: `the service now runs in cluster ${service.cluster}` };
+  if (task.stopIntent) return { action: 'none', reason: `stopped on purpose (${task.stopIntent})` };
+  if (service.status !== 'ACTIVE') return { action: 'none', reason: 'the service is being deleted' };
+  if (service.paused) return { action: 'none', reason: 'the service is paused' };
+  if (service.schedulingStrategy === 'DAEMON') return { action: 'none', reason: 'daemon tasks are placed per instance by the instance path and the reconciler' };
+  if (service.desiredCount === 0) return { action: 'none', reason: 'the service wants no tasks' };
+
+  // A crash of an older task definition says nothing about the current one: no backoff from it.
+  const current = sameFamilyRevision(task.taskDefinitionArn, service.taskDefinition);
+  const crashed = current && isCrash(task, policy);
+  const td = service.taskDefinition;
+  const backoff = crashed ? afterCrash(service.backoff, now, policy, input.random, td) : currentBackoff(service.backoff, now, policy, td);
+  if (!mayStart(backoff, now, policy, td)) {
+    return {
+      action: 'defer',
+      reason: `crash loop: ${backoff!.consecutiveFailures} quick failures, next start after ${backoff!.nextAttemptAt}`,
+      backoff: backoff!,
+      until: backoff!.nextAttemptAt,
+    };
+  }
+  return { action: 'replace', reason: crashed ? `replacing a task that crashed (${task.stopCode})` : `replacing a task that stopped (${task.stopCode ?? 'unknown'})`, backoff };
+}
+
+/**
+ * Does a task definition ARN (`…:task-definition/web:7`) name the same revision as a service's
+ * `taskDefinition` (`web:7`, `web`, or a full ARN)? A bare family matches any revision.
+ */
+export function sameFamilyRevision(taskDefinitionArn: string, wanted: string): boolean {
+  const tail = (s: string) => s.slice(s.lastIndexOf('/') + 1);
+  const a = tail(taskDefinitionArn);
+  const b = tail(wanted);
+  if (!b.includes(':')) return a.split(':')[0] === b;
+  return a === b;
+}

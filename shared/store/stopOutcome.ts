@@ -1,0 +1,144 @@
+import {
+  TransactGetItemsCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import type { HistoryEvent } from '../core/history';
+import type { ObservedTask } from '../core/observed';
+import type { Backoff, Service, UnplacedDemand } from '../core/service';
+import { fromItem, toItem } from './codec';
+import { buildUpdate, ifAbsentClauses, newerVersionUpdate } from './conditional';
+import type { StoreContext } from './context';
+import { historyItem } from './history';
+import { KEY, PREFIX } from './table';
+import { observedTaskFields, type StoredTask } from './tasks';
+
+/** A stopped task as stored, with what Shepherd decided about it. */
+export type StoppedRecord = StoredTask & { replacement?: ReplacementState; replacementGeneration?: number };
+
+/**
+ * The service and the stored task in one strongly consistent read (TransactGetItems): everything
+ * the stop decision needs, in one call, before anything is written.
+ */
+export async function readStopContext(ctx: StoreContext, service: string, taskArn: string): Promise<{ service?: Service; task?: StoppedRecord }> {
+  const out = await ctx.client.send(
+    new TransactGetItemsCommand({
+      TransactItems: [
+        { Get: { TableName: ctx.tableName, Key: toItem(KEY.service(service)) } },
+        { Get: { TableName: ctx.tableName, Key: toItem(KEY.task(service, taskArn)) } },
+      ],
+    }),
+  );
+  const [svc, task] = out.Responses ?? [];
+  return {
+    ...(svc?.Item ? { service: fromItem<Service>(svc.Item) } : {}),
+    ...(task?.Item ? { task: fromItem<StoppedRecord>(task.Item) } : {}),
+  };
+}
+
+/** What became of a stopped task: replaced, owed (backoff or no room), or not wanted. */
+export type ReplacementState = 'replaced' | 'deferred' | 'unplaced' | 'none';
+
+export interface StopOutcome {
+  /** The STOPPED observation; written only if its version is newer than the stored one. */
+  observed: ObservedTask;
+  state: ReplacementState;
+  reason: string;
+  generation: number;
+  /** Tasks RunTask started for it (recorded as intents, version 0, until their events arrive). */
+  started: Array<{ taskArn: string; taskDefinitionArn: string; containerInstanceArn?: string; lastStatus: string; availabilityZone?: string }>;
+  history: HistoryEvent[];
+  /** New runtime fields for the service (null clears), written only if its runtimeRevision is still `runtimeRevision`. */
+  runtime?: { backoff?: Backoff | null; unplaced?: UnplacedDemand | null; runtimeRevision: number | undefined };
+  startedBy: string;
+  group: string;
+}
+
+/** Someone else changed the service's runtime fields first: re-read and decide again. */
+export class RuntimeConflictError extends Error {
+  override readonly name = 'RuntimeConflictError';
+}
+
+/**
+ * Records a stop and its outcome in one transaction (one write): the STOPPED observation (only if
+ * newer) with the decision, the replacement intents, the history (which the outbox publishes) and
+ * the service's backoff / unplaced demand. Returns false when the observation is not newer than
+ * the stored one (a duplicate or older delivery): then nothing at all is written.
+ */
+export async function recordStopOutcome(ctx: StoreContext, o: StopOutcome): Promise<boolean> {
+  const now = ctx.now().toISOString();
+  const svc = o.observed.service;
+  const cluster = o.observed.cluster;
+  const items: TransactWriteItem[] = [];
+  const { set, setIfAbsent } = observedTaskFields(ctx, o.observed);
+  Object.assign(set, {
+    replacement: o.state,
+    replacementReason: o.reason,
+    replacementGeneration: o.generation,
+    ...(o.started[0] ? { replacedBy: o.started[0].taskArn } : {}),
+  });
+  items.push({ Update: { TableName: ctx.tableName, Key: toItem(KEY.task(svc, o.observed.taskArn)), ...newerVersionUpdate(o.observed.version, set, setIfAbsent) } });
+  for (const t of o.started) {
+    const fields: Record<string, unknown> = {
+      taskArn: t.taskArn,
+      service: svc,
+      cluster,
+      entity: 'task',
+      gsi1pk: KEY.clusterPk(cluster),
+      gsi1sk: `${PREFIX.task}${t.taskArn}`,
+      taskDefinitionArn: t.taskDefinitionArn,
+      containerInstanceArn: t.containerInstanceArn,
+      availabilityZone: t.availabilityZone,
+      lastStatus: t.lastStatus,
+      desiredStatus: 'RUNNING',
+      containers: [],
+      startedBy: o.startedBy,
+      group: o.group,
+      version: 0,
+      replaces: o.observed.taskArn,
+      createdAt: now,
+      updatedAt: now,
+    };
+    // Only where nothing is known yet: the task's own events may already have recorded it.
+    const abs = ifAbsentClauses(fields);
+    items.push({
+      Update: {
+        TableName: ctx.tableName,
+        Key: toItem(KEY.task(svc, t.taskArn)),
+        UpdateExpression: `SET ${abs.sets.join(', ')}`,
+        ExpressionAttributeNames: abs.names,
+        ExpressionAttributeValues: abs.values,
+      },
+    });
+  }
+  for (const e of o.history) items.push({ Put: { TableName: ctx.tableName, Item: toItem(historyItem(ctx, e)) } });
+  if (o.runtime) {
+    const set: Record<string, unknown> = {};
+    const remove: string[] = [];
+    for (const k of ['backoff', 'unplaced'] as const) {
+      const v = o.runtime[k];
+      if (v === null) remove.push(k);
+      else if (v !== undefined) set[k] = v;
+    }
+    const u = buildUpdate(set, remove, { ':one': toItem({ v: 1 }).v! }, ['#rr = if_not_exists(#rr, :zero) + :one']);
+    u.ExpressionAttributeNames['#rr'] = 'runtimeRevision';
+    u.ExpressionAttributeValues[':zero'] = toItem({ v: 0 }).v!;
+    let condition = 'attribute_exists(pk) AND attribute_not_exists(#rr)';
+    if (o.runtime.runtimeRevision !== undefined) {
+      condition = 'attribute_exists(pk) AND #rr = :expectedRr';
+      u.ExpressionAttributeValues[':expectedRr'] = toItem({ v: o.runtime.runtimeRevision }).v!;
+    }
+    items.push({ Update: { TableName: ctx.tableName, Key: toItem(KEY.service(svc)), ...u, ConditionExpression: condition } });
+  }
+  try {
+    await ctx.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    return true;
+  } catch (err) {
+    if (!(err instanceof TransactionCanceledException)) throw err;
+    const reasons = err.CancellationReasons ?? [];
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+    if (o.runtime && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') throw new RuntimeConflictError('service runtime changed');
+    throw err;
+  }
+}

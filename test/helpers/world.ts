@@ -1,0 +1,106 @@
+/**
+ * A whole small world for reaction tests: the simulator on a virtual clock, a DynamoDB Local
+ * table, and Shepherd's task handler subscribed to the simulator's bus with the rule pattern from
+ * serverless.yml — events reach the handler exactly as EventBridge would deliver them.
+ */
+import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
+import { recordTaskEvent, type TaskEventDeps, type TaskOutcome } from '../../shared/handlers/taskEvents';
+import type { ServiceSpec } from '../../shared/core/service';
+import { runServiceTasks } from '../../shared/ecs/runTask';
+import { readStack } from '../../local/stack';
+import { startSimulator, type Simulator } from '../../local/sim';
+import type { VirtualClock } from '../../local/sim/clock';
+import type { EventEnvelope } from '../../local/sim/types';
+import { makeTestStore, type TestStore } from './store';
+import { serviceSpec } from './specs';
+
+export const STAGE = 'test';
+
+export interface World extends TestStore {
+  sim: Simulator;
+  clock: VirtualClock;
+  ecs: ECSClient;
+  deps: TaskEventDeps;
+  outcomes: TaskOutcome[];
+  /** Advances simulated time, delivering every event due, and waits for the handlers. */
+  settle(ms?: number): Promise<void>;
+  /** Live (not STOPPED) tasks of a service in the simulator: the ground truth. */
+  liveTasks(service: string): Array<{ arn: string; lastStatus: string; group?: string; taskDefinitionArn: string }>;
+  /** Creates the service in the store and starts its initial tasks through Shepherd's adapter. */
+  launchService(spec: Partial<ServiceSpec>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function makeWorld(opts: { instances?: number; seed?: number; instanceType?: string } = {}): Promise<World> {
+  const t = await makeTestStore();
+  const sim = await startSimulator({ clock: 'virtual', seed: opts.seed ?? 11 });
+  const clock = sim.clock as VirtualClock;
+  const ecs = new ECSClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, retryMode: 'adaptive', maxAttempts: 6 });
+  const deps: TaskEventDeps = {
+    store: t.store,
+    ecs,
+    now: () => new Date(clock.now()),
+    random: () => 0.5,
+    config: { tableName: t.tableName, eventBusName: 'shepherd-test', stage: STAGE, taskTtlSeconds: 3600, eventTtlSeconds: 86400 },
+  };
+  // The store's clock follows the simulator's.
+  t.store.ctx.now = () => new Date(clock.now());
+  const outcomes: TaskOutcome[] = [];
+  const fn = readStack({ stage: STAGE }).functions.find((f) => f.name === 'onTaskStateChange')!;
+  const rule = fn.events.find((e) => e.kind === 'eventBridge');
+  if (!rule || rule.kind !== 'eventBridge') throw new Error('no task rule in serverless.yml');
+  sim.events.subscribe('default', rule.pattern, async (e: EventEnvelope) => {
+    outcomes.push(await recordTaskEvent(e, deps));
+  });
+
+  await ecs.send(new CreateClusterCommand({ clusterName: 'prod' }));
+  const containers: ContainerDefinition[] = [{ name: 'app', image: 'app:1', cpu: 256, memory: 512, essential: true }];
+  for (const family of ['web', 'api']) await ecs.send(new RegisterTaskDefinitionCommand({ family, containerDefinitions: containers }));
+  sim.autoscaling.createGroup({
+    name: 'prod-asg',
+    cluster: 'prod',
+    instanceType: opts.instanceType ?? 'm5.large',
+    availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    min: 0,
+    max: 10,
+    desired: opts.instances ?? 3,
+    warmupMs: 1000,
+  });
+  await clock.advance(5000);
+
+  const world: World = {
+    ...t,
+    sim,
+    clock,
+    ecs,
+    deps,
+    outcomes,
+    settle: async (ms = 0) => {
+      // Small steps, so chains (event → handler → RunTask → new task's lifecycle → events) play out.
+      const step = 1000;
+      for (let elapsed = 0; elapsed < ms; elapsed += step) {
+        await clock.advance(Math.min(step, ms - elapsed));
+        await sim.events.drain();
+      }
+      await sim.events.drain();
+    },
+    liveTasks: (service) =>
+      sim.ecs
+        .snapshot()
+        .tasks.filter((x) => x.group === `shepherd:${service}` && x.lastStatus !== 'STOPPED')
+        .map((x) => ({ arn: x.arn, lastStatus: x.lastStatus, group: x.group, taskDefinitionArn: x.taskDefinitionArn })),
+    launchService: async (spec) => {
+      const created = await t.store.services.create(serviceSpec({ cluster: 'prod', ...spec }));
+      await t.store.clusters.ensure('prod');
+      const out = await runServiceTasks(ecs, created, { count: created.desiredCount, clientToken: `launch-${created.name}`, stage: STAGE });
+      if (out.started.length !== created.desiredCount) throw new Error(`launch placed ${out.started.length}: ${JSON.stringify(out.failures)}`);
+      await world.settle(30_000);
+    },
+    close: async () => {
+      ecs.destroy();
+      await sim.close();
+      t.client.destroy();
+    },
+  };
+  return world;
+}
