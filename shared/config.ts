@@ -11,7 +11,9 @@ const schema = z.object({
   TABLE_NAME: z.string().check(z.minLength(3), z.maxLength(255)),
   EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(256)), 'default'),
   STAGE: z._default(z.string().check(z.regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and hyphens, at most 32')), 'dev'),
-  TASK_TTL_HOURS: intBetween(1, 24 * 90, 24),
+  // At least 3 h: EventBridge (1 h) and Lambda (1 h) may each hold an event back; a record must
+  // outlive any late delivery of its own events, or a stopped task could be recorded again.
+  TASK_TTL_HOURS: intBetween(3, 24 * 90, 24),
   EVENT_TTL_DAYS: intBetween(1, 3650, 30),
 });
 

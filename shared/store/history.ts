@@ -16,7 +16,8 @@ export function historyPartition(subject: string): string {
 export function historyItem(ctx: StoreContext, e: HistoryEvent): Record<string, unknown> {
   return {
     pk: historyPartition(e.subject),
-    sk: `${PREFIX.event}${e.time}#${e.id}`,
+    // Normalised, so keys sort in time order whatever precision the source gave.
+    sk: `${PREFIX.event}${normaliseTime(e.time)}#${e.id}`,
     entity: 'event',
     ...e,
     [TTL_ATTRIBUTE]: epochSeconds(ctx.now()) + ctx.eventTtlSeconds,
@@ -50,4 +51,9 @@ export class HistoryStore {
   list(subject: string, req: PageRequest = {}): Promise<Page<HistoryEvent>> {
     return queryPage<HistoryEvent>(this.ctx, { partition: historyPartition(subject), sortPrefix: PREFIX.event, descending: true }, req);
   }
+}
+
+function normaliseTime(t: string): string {
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? t : new Date(ms).toISOString();
 }

@@ -1,11 +1,11 @@
 import type { ObservedInstance } from '../core/observed';
 import { fromItem } from './codec';
 import { updateIfNewerVersion } from './conditional';
-import type { StoreContext } from './context';
+import { epochSeconds, type StoreContext } from './context';
 import { StaleVersionError } from './errors';
 import type { Page, PageRequest } from './page';
 import { getByKey, queryPage } from './query';
-import { KEY, PREFIX } from './table';
+import { KEY, PREFIX, TTL_ATTRIBUTE } from './table';
 
 export class InstanceStore {
   constructor(private readonly ctx: StoreContext) {}
@@ -16,6 +16,8 @@ export class InstanceStore {
     delete set.version;
     delete set.containerInstanceArn;
     delete set.cluster;
+    // A deregistered instance never comes back: its record expires like a stopped task's.
+    set[TTL_ATTRIBUTE] = instance.status === 'INACTIVE' ? epochSeconds(this.ctx.now()) + this.ctx.taskTtlSeconds : undefined;
     try {
       const item = await updateIfNewerVersion(this.ctx, KEY.instance(instance.cluster, instance.containerInstanceArn), instance.version, set, {
         containerInstanceArn: instance.containerInstanceArn,

@@ -27,7 +27,7 @@ export async function queryPage<T>(ctx: StoreContext, q: PartitionQuery, req: Pa
       ExpressionAttributeValues: q.sortPrefix ? { ':p': toValue(q.partition), ':s': toValue(q.sortPrefix) } : { ':p': toValue(q.partition) },
       ScanIndexForward: !q.descending,
       Limit: pageLimit(req),
-      ExclusiveStartKey: decodeToken(req.nextToken, scope),
+      ExclusiveStartKey: decodeToken(req.nextToken, scope, [pkName as string, q.partition]),
     }),
   );
   const next = encodeToken(out.LastEvaluatedKey, scope);

@@ -112,7 +112,9 @@ export async function recordStopOutcome(ctx: StoreContext, o: StopOutcome): Prom
       },
     });
   }
-  for (const e of o.history) items.push({ Put: { TableName: ctx.tableName, Item: toItem(historyItem(ctx, e)) } });
+  for (const e of o.history) {
+    items.push({ Put: { TableName: ctx.tableName, Item: toItem(historyItem(ctx, e)), ConditionExpression: 'attribute_not_exists(pk)' } });
+  }
   if (o.runtime) {
     const set: Record<string, unknown> = {};
     const remove: string[] = [];
@@ -138,6 +140,9 @@ export async function recordStopOutcome(ctx: StoreContext, o: StopOutcome): Prom
     if (!(err instanceof TransactionCanceledException)) throw err;
     const reasons = err.CancellationReasons ?? [];
     if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+    // Another transaction touched the same items at the same moment (real DynamoDB does this
+    // under concurrency; nothing was written): read again and decide again.
+    if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new RuntimeConflictError('concurrent transaction');
     if (o.runtime && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') throw new RuntimeConflictError('service runtime changed');
     throw err;
   }

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The reference events beside the repo (../shared/fixtures), as CI also has them. */
-export const FIXTURES_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures');
+/** The reference events, copied from ../shared/fixtures into the repo (test/fixtures). */
+export const FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures');
+
+/** The originals beside the repo, where they exist (they do on developers' machines and in CI). */
+export const SHARED_FIXTURES_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures');
 
 export function fixture<T = Record<string, unknown>>(path: string): T {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, path), 'utf8')) as T;

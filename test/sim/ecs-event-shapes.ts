@@ -1,5 +1,5 @@
 /**
- * Structural comparison of emitted events with the reference fixtures in ../shared/fixtures: every key
+ * Structural comparison of emitted events with the reference fixtures in test/fixtures (copies of ../shared/fixtures): every key
  * of the fixture is present with the same JSON type, recursively; a key the fixture lacks is allowed
  * only where AWS documents it (the members of ECS's Task / Container / ContainerInstance … shapes in the
  * API Reference, which the event detail mirrors).
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export function fixture(path: string): Record<string, Json> {
-  return JSON.parse(readFileSync(new URL(`../../../shared/fixtures/${path}`, import.meta.url), 'utf8')) as Record<string, Json>;
+  return JSON.parse(readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8')) as Record<string, Json>;
 }
 
 /** Documented members of each object, by the path of keys leading to it (array levels skipped). */

@@ -53,23 +53,28 @@ describe('ECS simulator: StopTask', () => {
 
     const t0 = h.clock.now();
     const out = await h.ecs.send(new StopTaskCommand({ cluster: 'work', task: arn, reason: 'Scaling in' }));
-    expect(out.task).toMatchObject({ desiredStatus: 'STOPPED', lastStatus: 'STOPPING', stopCode: 'UserInitiated', stoppedReason: 'Scaling in', version: 4 });
-    expect(out.task?.stoppingAt?.getTime()).toBe(t0);
+    // As ECS answers StopTask: desired STOPPED at once, the agent has not acted yet.
+    expect(out.task).toMatchObject({ desiredStatus: 'STOPPED', lastStatus: 'RUNNING', stopCode: 'UserInitiated', stoppedReason: 'Scaling in', version: 4 });
+    await h.advance(0);
+    const stopping = await describeTask(arn);
+    expect(stopping).toMatchObject({ lastStatus: 'STOPPING', version: 5 });
+    expect(stopping?.stoppingAt?.getTime()).toBe(t0);
     // STOPPING still holds the resources.
     expect(integerResource(await remaining(ci), 'CPU')).toBe(4096 - 512);
 
     await h.advance(2000);
     const stopped = await describeTask(arn);
-    expect(stopped).toMatchObject({ lastStatus: 'STOPPED', version: 5 });
+    expect(stopped).toMatchObject({ lastStatus: 'STOPPED', version: 6 });
     expect(stopped?.stoppedAt?.getTime()).toBe(t0 + 2000);
     expect(stopped?.containers?.[0]).toMatchObject({ lastStatus: 'STOPPED', exitCode: 0 });
     expect(integerResource(await remaining(ci), 'CPU')).toBe(4096);
     expect(portsResource(await remaining(ci), 'PORTS')).not.toContain(8080);
 
-    const stops = h.events('ECS Task State Change').filter((e) => e.resources[0] === arn).slice(-2);
+    const stops = h.events('ECS Task State Change').filter((e) => e.resources[0] === arn).slice(-3);
     expect(stops.map((e) => [e.detail.lastStatus, e.detail.desiredStatus, e.detail.version])).toEqual([
-      ['STOPPING', 'STOPPED', 4],
-      ['STOPPED', 'STOPPED', 5],
+      ['RUNNING', 'STOPPED', 4],
+      ['STOPPING', 'STOPPED', 5],
+      ['STOPPED', 'STOPPED', 6],
     ]);
   });
 

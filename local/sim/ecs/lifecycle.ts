@@ -38,10 +38,11 @@ export class Lifecycle {
     task.desiredStatus = 'STOPPED';
     task.stopCode = stopCode;
     task.stoppedReason = reason;
+    // As ECS does: first an event with desiredStatus STOPPED while lastStatus is still what it was.
+    this.events.taskChanged(task);
     if (task.instance.agentConnected) {
-      this.beginStopping(task);
+      this.schedule(task, 0, () => this.beginStopping(task));
     } else {
-      this.events.taskChanged(task);
       task.deferred = [() => this.beginStopping(task)];
     }
   }
@@ -127,7 +128,8 @@ export class Lifecycle {
     task.desiredStatus = 'STOPPED';
     task.stopCode = 'EssentialContainerExited';
     task.stoppedReason = ESSENTIAL_EXITED;
-    this.beginStopping(task);
+    this.events.taskChanged(task);
+    this.schedule(task, 0, () => this.beginStopping(task));
   }
 
   private beginStopping(task: TaskRecord): void {
