@@ -65,7 +65,10 @@ describe('packaged stack', () => {
     expect(task?.EventPattern).toMatchObject({
       source: ['aws.ecs'],
       'detail-type': ['ECS Task State Change'],
-      detail: { startedBy: ['shepherd/ci'], lastStatus: ['RUNNING', 'STOPPED'] },
+      detail: {
+        startedBy: ['shepherd/ci'],
+        $or: [{ lastStatus: ['RUNNING'], desiredStatus: ['RUNNING'] }, { lastStatus: ['STOPPED'] }],
+      },
     });
     const instance = rules.find((r) => JSON.stringify(r.EventPattern ?? {}).includes('ECS Container Instance State Change'));
     expect(instance?.EventPattern).toMatchObject({ source: ['aws.ecs'], 'detail-type': ['ECS Container Instance State Change'] });
