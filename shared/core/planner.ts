@@ -1,0 +1,265 @@
+/**
+ * The per-service planner: given what a service wants, what runs, the cluster's instances and the
+ * clock, what to start and stop, and why. Pure — the event handlers and the reconciler run the
+ * same function on the state they hold, then carry out its actions.
+ *
+ * Rules (ECS's where ECS has one):
+ * - Tasks count as live while not STOPPED, not asked to stop and not on a lost host (an INACTIVE
+ *   or vanished instance, or one whose agent stayed disconnected beyond the grace period).
+ * - maximumPercent caps live tasks (⌊desired × max / 100⌋, at least desired + 0 when max = 100);
+ *   minimumHealthyPercent is the floor of healthy tasks (⌈desired × min / 100⌉) before any
+ *   on-purpose stop. Make-before-break: a task on a draining host is stopped only once enough
+ *   others are healthy.
+ * - Starts respect the crash-loop backoff; stops of extras prefer tasks on draining or
+ *   disconnected hosts, then those that restore zone balance, then the newest.
+ */
+import { mayStart, type BackoffPolicy } from './backoff';
+import type { ObservedInstance } from './observed';
+import { sameFamilyRevision } from './replacement';
+import type { Service } from './service';
+
+export interface PlannedTask {
+  taskArn: string;
+  taskDefinitionArn: string;
+  lastStatus: string;
+  desiredStatus: string;
+  healthStatus?: string;
+  containerInstanceArn?: string;
+  availabilityZone?: string;
+  createdAt?: string;
+  startedAt?: string;
+  stopIntent?: string;
+}
+
+export type StopIntent = 'scale-in' | 'deployment' | 'drain' | 'lost-host' | 'daemon' | 'service-deleted';
+
+export type Action =
+  | { kind: 'start'; count: number; taskDefinition: string; reason: string }
+  | { kind: 'startOn'; containerInstanceArns: string[]; taskDefinition: string; reason: string }
+  | { kind: 'stop'; taskArn: string; intent: StopIntent; reason: string };
+
+export interface PlanSummary {
+  desired: number;
+  live: number;
+  running: number;
+  pending: number;
+  healthy: number;
+  current: number;
+  atRisk: number;
+  maxLive: number;
+  minHealthy: number;
+}
+
+export interface Plan {
+  actions: Action[];
+  summary: PlanSummary;
+  /** Why nothing (more) was done, for the dry run and the status. */
+  notes: string[];
+}
+
+export interface PlannerPolicy {
+  backoff: BackoffPolicy;
+  /** An agent disconnected longer than this puts its tasks at risk (disconnects of seconds are normal). */
+  disconnectGraceMs: number;
+}
+
+export interface PlanInput {
+  service: Service;
+  tasks: PlannedTask[];
+  instances: ObservedInstance[];
+  now: number;
+  policy: PlannerPolicy;
+}
+
+const PENDING_STATES = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
+
+type HostState = 'ok' | 'draining' | 'lost';
+
+function hostStates(instances: ObservedInstance[], now: number, graceMs: number): Map<string, HostState> {
+  const out = new Map<string, HostState>();
+  for (const i of instances) {
+    let s: HostState = 'ok';
+    if (i.status === 'INACTIVE' || i.status === 'DEREGISTERING') s = 'lost';
+    else if (!i.agentConnected && now - Date.parse(i.updatedAt) >= graceMs) s = 'lost';
+    else if (i.status === 'DRAINING') s = 'draining';
+    out.set(i.containerInstanceArn, s);
+  }
+  return out;
+}
+
+function hostOf(t: PlannedTask, hosts: Map<string, HostState>): HostState {
+  if (!t.containerInstanceArn) return 'ok';
+  return hosts.get(t.containerInstanceArn) ?? 'ok';
+}
+
+const isHealthy = (t: PlannedTask) => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY';
+
+export function planService(input: PlanInput): Plan {
+  return input.service.schedulingStrategy === 'DAEMON' ? planDaemon(input) : planReplica(input);
+}
+
+function planReplica({ service, tasks, instances, now, policy }: PlanInput): Plan {
+  const notes: string[] = [];
+  const actions: Action[] = [];
+  const hosts = hostStates(instances, now, policy.disconnectGraceMs);
+  const deleting = service.status !== 'ACTIVE';
+  const desired = deleting ? 0 : service.desiredCount;
+  const { minimumHealthyPercent, maximumPercent } = service.deploymentConfiguration;
+  const maxLive = Math.max(desired, Math.floor((desired * maximumPercent) / 100));
+  const minHealthy = Math.ceil((desired * minimumHealthyPercent) / 100);
+
+  const wanted = tasks.filter((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus !== 'STOPPED' && !t.stopIntent);
+  const lost = wanted.filter((t) => hostOf(t, hosts) === 'lost');
+  const live = wanted.filter((t) => hostOf(t, hosts) !== 'lost');
+  const draining = live.filter((t) => hostOf(t, hosts) === 'draining');
+  const settled = live.filter((t) => hostOf(t, hosts) === 'ok');
+  const isCurrent = (t: PlannedTask) => sameFamilyRevision(t.taskDefinitionArn, service.taskDefinition);
+  const currentSettled = settled.filter(isCurrent);
+  const old = settled.filter((t) => !isCurrent(t));
+  const healthyAll = live.filter(isHealthy);
+
+  const summary: PlanSummary = {
+    desired,
+    live: live.length,
+    running: live.filter((t) => t.lastStatus === 'RUNNING').length,
+    pending: live.filter((t) => PENDING_STATES.has(t.lastStatus)).length,
+    healthy: healthyAll.length,
+    current: currentSettled.length,
+    atRisk: draining.length + lost.length,
+    maxLive,
+    minHealthy,
+  };
+
+  if (service.paused && !deleting) {
+    notes.push('paused: nothing is started or stopped');
+    return { actions, summary, notes };
+  }
+
+  // Tasks on lost hosts are gone in all but name: ask ECS to stop them (it may only finish when the
+  // agent returns) and do not count them against maximumPercent.
+  for (const t of lost) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: 'lost-host', reason: 'its host is lost (deregistered or disconnected beyond the grace period)' });
+
+  // Starts: make up for what is not current and settled, within maximumPercent and the backoff.
+  const need = desired - currentSettled.length;
+  if (need > 0) {
+    const room = maxLive - live.length;
+    if (room <= 0) {
+      notes.push(`cannot start: ${live.length} live tasks already at maximumPercent (${maxLive})`);
+    } else if (!mayStart(service.backoff, now, policy.backoff, service.taskDefinition)) {
+      notes.push(`crash-loop backoff: next start after ${service.backoff?.nextAttemptAt}`);
+    } else {
+      actions.push({ kind: 'start', count: Math.min(need, room), taskDefinition: service.taskDefinition, reason: startReason(currentSettled.length, desired, draining.length, old.length, lost.length) });
+    }
+  }
+
+  // On-purpose stops keep at least minHealthy healthy tasks (counting only those not being stopped).
+  let healthyLeft = healthyAll.length;
+  const stopSafely = (t: PlannedTask, intent: StopIntent, reason: string): boolean => {
+    const losesHealthy = isHealthy(t);
+    if (losesHealthy && healthyLeft - 1 < minHealthy) return false;
+    if (losesHealthy) healthyLeft--;
+    actions.push({ kind: 'stop', taskArn: t.taskArn, intent, reason });
+    return true;
+  };
+
+  // Draining hosts: stop their tasks once enough others are healthy (make-before-break).
+  const blockedDrain = orderForStop(draining).filter((t) => !stopSafely(t, 'drain', 'its host is draining; enough healthy tasks run elsewhere'));
+  if (blockedDrain.length) notes.push(`${blockedDrain.length} task(s) on draining hosts wait for replacements to become healthy`);
+
+  // Old task definitions (a deployment): unhealthy and pending ones first, then while the floor allows.
+  const oldOrdered = [...old].sort((a, b) => Number(isHealthy(a)) - Number(isHealthy(b)));
+  const blockedOld = oldOrdered.filter((t) => !stopSafely(t, 'deployment', `replaced by ${service.taskDefinition}`));
+  if (blockedOld.length) notes.push(`${blockedOld.length} task(s) of older task definitions wait to keep minimumHealthyPercent`);
+
+  // Extras of the current definition (scale-in), preferring to restore zone balance, newest first.
+  const extra = currentSettled.length - desired;
+  if (extra > 0) {
+    const waiting = pickExtras(currentSettled, extra).filter((t) => !stopSafely(t, 'scale-in', `desired count is ${desired}`));
+    if (waiting.length) notes.push(`${waiting.length} extra task(s) wait to keep minimumHealthyPercent`);
+  }
+  return { actions, summary, notes };
+}
+
+function startReason(current: number, desired: number, draining: number, old: number, lost: number): string {
+  const parts = [`${current} of ${desired} current tasks placed`];
+  if (draining) parts.push(`${draining} on draining hosts`);
+  if (old) parts.push(`${old} of older task definitions`);
+  if (lost) parts.push(`${lost} on lost hosts`);
+  return parts.join('; ');
+}
+
+/** Stop order among at-risk tasks: unhealthy and pending first. */
+function orderForStop(ts: PlannedTask[]): PlannedTask[] {
+  return [...ts].sort((a, b) => Number(isHealthy(a)) - Number(isHealthy(b)));
+}
+
+/** Which `n` tasks to stop on scale-in: from the zone with the most tasks, not yet healthy first, newest first. */
+export function pickExtras(ts: PlannedTask[], n: number): PlannedTask[] {
+  const pool = [...ts];
+  const chosen: PlannedTask[] = [];
+  while (chosen.length < n && pool.length) {
+    const byZone = new Map<string, PlannedTask[]>();
+    for (const t of pool) {
+      const z = t.availabilityZone ?? '?';
+      byZone.set(z, [...(byZone.get(z) ?? []), t]);
+    }
+    const [, fullest] = [...byZone].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0]!;
+    const pick = [...fullest].sort(
+      (a, b) => Number(isHealthy(a)) - Number(isHealthy(b)) || (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.taskArn.localeCompare(b.taskArn),
+    )[0]!;
+    chosen.push(pick);
+    pool.splice(pool.indexOf(pick), 1);
+  }
+  return chosen;
+}
+
+function planDaemon({ service, tasks, instances, now, policy }: PlanInput): Plan {
+  const notes: string[] = [];
+  const actions: Action[] = [];
+  const hosts = hostStates(instances, now, policy.disconnectGraceMs);
+  const deleting = service.status !== 'ACTIVE';
+  const eligible = deleting ? [] : instances.filter((i) => i.status === 'ACTIVE' && i.agentConnected && i.cluster === service.cluster);
+  const wanted = tasks.filter((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus !== 'STOPPED' && !t.stopIntent);
+  const byHost = new Map<string, PlannedTask[]>();
+  for (const t of wanted) if (t.containerInstanceArn) byHost.set(t.containerInstanceArn, [...(byHost.get(t.containerInstanceArn) ?? []), t]);
+  const summary: PlanSummary = {
+    desired: eligible.length,
+    live: wanted.length,
+    running: wanted.filter((t) => t.lastStatus === 'RUNNING').length,
+    pending: wanted.filter((t) => PENDING_STATES.has(t.lastStatus)).length,
+    healthy: wanted.filter(isHealthy).length,
+    current: wanted.filter((t) => sameFamilyRevision(t.taskDefinitionArn, service.taskDefinition)).length,
+    atRisk: wanted.filter((t) => hostOf(t, hosts) !== 'ok').length,
+    maxLive: eligible.length,
+    minHealthy: 0,
+  };
+  if (service.paused && !deleting) {
+    notes.push('paused: nothing is started or stopped');
+    return { actions, summary, notes };
+  }
+  const missing: string[] = [];
+  const eligibleArns = new Set(eligible.map((i) => i.containerInstanceArn));
+  for (const i of eligible) {
+    const here = byHost.get(i.containerInstanceArn) ?? [];
+    const current = here.filter((t) => sameFamilyRevision(t.taskDefinitionArn, service.taskDefinition));
+    // A daemon deployment replaces in place: stop the old one, start the new one.
+    for (const t of here.filter((x) => !current.includes(x))) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: 'deployment', reason: `replaced by ${service.taskDefinition}` });
+    for (const t of current.slice(1)) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: 'daemon', reason: 'one daemon task per instance' });
+    if (current.length === 0) missing.push(i.containerInstanceArn);
+  }
+  for (const [arn, ts] of byHost) {
+    if (eligibleArns.has(arn)) continue;
+    const state = hosts.get(arn) ?? 'lost';
+    // On a draining host the daemon goes last: once no other service task is left there is ECS's rule;
+    // Shepherd stops it when the host is no longer eligible and is not merely draining.
+    if (state === 'draining') continue;
+    for (const t of ts) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: state === 'lost' ? 'lost-host' : 'daemon', reason: 'its host is not eligible any more' });
+  }
+  if (missing.length) {
+    if (!mayStart(service.backoff, now, policy.backoff, service.taskDefinition)) notes.push(`crash-loop backoff: next start after ${service.backoff?.nextAttemptAt}`);
+    else for (let i = 0; i < missing.length; i += 10) actions.push({ kind: 'startOn', containerInstanceArns: missing.slice(i, i + 10), taskDefinition: service.taskDefinition, reason: 'a daemon task on every eligible instance' });
+  }
+  return { actions, summary, notes };
+}
+
+export const DEFAULT_DISCONNECT_GRACE_MS = 5 * 60_000;

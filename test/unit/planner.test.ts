@@ -1,0 +1,200 @@
+/** The planner's specification, as tables and properties. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BACKOFF_POLICY } from '../../shared/core/backoff';
+import type { ObservedInstance } from '../../shared/core/observed';
+import { planService, type Action, type PlannedTask, type PlannerPolicy } from '../../shared/core/planner';
+import type { Service } from '../../shared/core/service';
+import { observedInstance, serviceSpec } from '../helpers/specs';
+
+const NOW = Date.parse('2026-01-01T12:00:00.000Z');
+const policy: PlannerPolicy = { backoff: DEFAULT_BACKOFF_POLICY, disconnectGraceMs: 5 * 60_000 };
+const TD = 'arn:aws:ecs:us-east-1:1:task-definition/web:1';
+const TD2 = 'arn:aws:ecs:us-east-1:1:task-definition/web:2';
+
+const svc = (o: Partial<Service> = {}): Service => ({
+  ...serviceSpec({ taskDefinition: 'web:1' }),
+  status: 'ACTIVE',
+  revision: 1,
+  createdAt: '',
+  updatedAt: '',
+  deployments: [],
+  ...o,
+});
+const host = (n: number, o: Partial<ObservedInstance> = {}) =>
+  observedInstance({ containerInstanceArn: `ci-${n}`, availabilityZone: `us-east-1${'abc'[n % 3]}`, updatedAt: '2026-01-01T11:59:00.000Z', ...o });
+let seq = 0;
+const task = (o: Partial<PlannedTask> = {}): PlannedTask => ({
+  taskArn: `task-${++seq}`,
+  taskDefinitionArn: TD,
+  lastStatus: 'RUNNING',
+  desiredStatus: 'RUNNING',
+  containerInstanceArn: 'ci-0',
+  availabilityZone: 'us-east-1a',
+  createdAt: `2026-01-01T10:00:${String(seq % 60).padStart(2, '0')}.000Z`,
+  ...o,
+});
+const starts = (a: Action[]) => a.filter((x) => x.kind === 'start').reduce((n, x) => n + (x.kind === 'start' ? x.count : 0), 0);
+const stops = (a: Action[], intent?: string) => a.filter((x) => x.kind === 'stop' && (!intent || x.intent === intent));
+const hosts3 = [host(0), host(1), host(2)];
+
+describe('replica services', () => {
+  it('a converged service needs nothing', () => {
+    const p = planService({ service: svc({ desiredCount: 3 }), tasks: [task(), task({ containerInstanceArn: 'ci-1' }), task({ containerInstanceArn: 'ci-2' })], instances: hosts3, now: NOW, policy });
+    expect(p.actions).toEqual([]);
+  });
+
+  it.each([
+    ['starts what is missing', 3, 1, 2],
+    ['starts nothing more when pending tasks already make up the count', 3, 3, 0],
+    ['starts the whole count for a new service', 5, 0, 5],
+  ])('%s', (_n, desired, have, expectedStarts) => {
+    const tasks = Array.from({ length: have }, () => task({ lastStatus: 'PENDING' }));
+    expect(starts(planService({ service: svc({ desiredCount: desired }), tasks, instances: hosts3, now: NOW, policy }).actions)).toBe(expectedStarts);
+  });
+
+  it('scale-in stops the extras from the fullest zone, newest first', () => {
+    const tasks = [
+      task({ availabilityZone: 'us-east-1a', createdAt: '2026-01-01T10:00:00.000Z' }),
+      task({ availabilityZone: 'us-east-1a', createdAt: '2026-01-01T11:00:00.000Z' }),
+      task({ availabilityZone: 'us-east-1b', createdAt: '2026-01-01T11:30:00.000Z' }),
+    ];
+    const p = planService({ service: svc({ desiredCount: 2, deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200, deploymentCircuitBreaker: { enable: false, rollback: false } } }), tasks, instances: hosts3, now: NOW, policy });
+    expect(stops(p.actions, 'scale-in').map((a) => a.kind === 'stop' && a.taskArn)).toEqual([tasks[1]!.taskArn]);
+  });
+
+  it('a paused service is left alone; a deleted one is drained to zero', () => {
+    const tasks = [task(), task()];
+    expect(planService({ service: svc({ desiredCount: 5, paused: true }), tasks, instances: hosts3, now: NOW, policy }).actions).toEqual([]);
+    const gone = planService({ service: svc({ desiredCount: 2, status: 'DRAINING', deploymentConfiguration: { minimumHealthyPercent: 0, maximumPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } } }), tasks, instances: hosts3, now: NOW, policy });
+    expect(stops(gone.actions)).toHaveLength(2);
+  });
+
+  it('respects the crash-loop backoff', () => {
+    const backoff = { consecutiveFailures: 3, delayMs: 40_000, nextAttemptAt: new Date(NOW + 30_000).toISOString(), lastFailureAt: new Date(NOW - 10_000).toISOString(), taskDefinition: 'web:1' };
+    const p = planService({ service: svc({ desiredCount: 2, backoff }), tasks: [], instances: hosts3, now: NOW, policy });
+    expect(starts(p.actions)).toBe(0);
+    expect(p.notes.join()).toMatch(/backoff/);
+  });
+});
+
+describe('draining and lost hosts', () => {
+  const drainCfg = (min: number, max: number) => ({ minimumHealthyPercent: min, maximumPercent: max, deploymentCircuitBreaker: { enable: false, rollback: false } });
+  const instances = [host(0, { status: 'DRAINING' }), host(1), host(2)];
+  const onDrain = () => [task({ containerInstanceArn: 'ci-0' }), task({ containerInstanceArn: 'ci-0' }), task({ containerInstanceArn: 'ci-1' }), task({ containerInstanceArn: 'ci-2' })];
+
+  it('maximumPercent 200: replacements start first; the drained tasks stay until they are healthy', () => {
+    const tasks = onDrain();
+    const p = planService({ service: svc({ desiredCount: 4, deploymentConfiguration: drainCfg(100, 200) }), tasks, instances, now: NOW, policy });
+    expect(starts(p.actions)).toBe(2);
+    expect(stops(p.actions)).toHaveLength(0);
+    // Once the replacements run, the drained ones go.
+    const later = [...tasks, task({ containerInstanceArn: 'ci-1' }), task({ containerInstanceArn: 'ci-2' })];
+    const q = planService({ service: svc({ desiredCount: 4, deploymentConfiguration: drainCfg(100, 200) }), tasks: later, instances, now: NOW, policy });
+    expect(starts(q.actions)).toBe(0);
+    expect(stops(q.actions, 'drain')).toHaveLength(2);
+  });
+
+  it('maximumPercent 100: stops first, down to minimumHealthyPercent, then starts as room frees', () => {
+    const p = planService({ service: svc({ desiredCount: 4, deploymentConfiguration: drainCfg(50, 100) }), tasks: onDrain(), instances, now: NOW, policy });
+    expect(starts(p.actions)).toBe(0);
+    expect(stops(p.actions, 'drain')).toHaveLength(2);
+  });
+
+  it('100/100 cannot move anything, and says so', () => {
+    const p = planService({ service: svc({ desiredCount: 4, deploymentConfiguration: drainCfg(100, 100) }), tasks: onDrain(), instances, now: NOW, policy });
+    expect(p.actions).toEqual([]);
+    expect(p.notes.length).toBeGreaterThan(0);
+  });
+
+  it('a disconnect of seconds is normal; beyond the grace period its tasks are replaced', () => {
+    const tasks = [task({ containerInstanceArn: 'ci-0' }), task({ containerInstanceArn: 'ci-1' })];
+    const brief = [host(0, { agentConnected: false, updatedAt: new Date(NOW - 20_000).toISOString() }), host(1)];
+    expect(planService({ service: svc({ desiredCount: 2 }), tasks, instances: brief, now: NOW, policy }).actions).toEqual([]);
+    const long = [host(0, { agentConnected: false, updatedAt: new Date(NOW - 10 * 60_000).toISOString() }), host(1)];
+    const p = planService({ service: svc({ desiredCount: 2 }), tasks, instances: long, now: NOW, policy });
+    expect(starts(p.actions)).toBe(1);
+    expect(stops(p.actions, 'lost-host')).toHaveLength(1);
+  });
+});
+
+describe('rolling deployments', () => {
+  it('starts the new revision within maximumPercent and stops the old only above minimumHealthyPercent', () => {
+    const tasks = [task(), task(), task(), task()];
+    const service = svc({ desiredCount: 4, taskDefinition: 'web:2', deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 150, deploymentCircuitBreaker: { enable: true, rollback: true } } });
+    const p = planService({ service, tasks, instances: hosts3, now: NOW, policy });
+    expect(starts(p.actions)).toBe(2);
+    expect(stops(p.actions)).toHaveLength(0);
+    const withNew = [...tasks, task({ taskDefinitionArn: TD2 }), task({ taskDefinitionArn: TD2 })];
+    const q = planService({ service, tasks: withNew, instances: hosts3, now: NOW, policy });
+    expect(stops(q.actions, 'deployment')).toHaveLength(2);
+  });
+});
+
+describe('daemon services', () => {
+  it('one task per eligible instance: starts where missing, stops duplicates and on ineligible hosts', () => {
+    const service = svc({ schedulingStrategy: 'DAEMON', desiredCount: 0 });
+    const instances = [host(0), host(1), host(2, { status: 'INACTIVE' })];
+    const tasks = [task({ containerInstanceArn: 'ci-0' }), task({ containerInstanceArn: 'ci-0' }), task({ containerInstanceArn: 'ci-2' })];
+    const p = planService({ service, tasks, instances, now: NOW, policy });
+    expect(p.actions.filter((a) => a.kind === 'startOn')).toEqual([expect.objectContaining({ containerInstanceArns: ['ci-1'] })]);
+    expect(stops(p.actions)).toHaveLength(2);
+  });
+});
+
+describe('properties', () => {
+  const arbitraryWorld = fc.record({
+    desired: fc.integer({ min: 0, max: 12 }),
+    min: fc.integer({ min: 0, max: 100 }),
+    max: fc.integer({ min: 100, max: 200 }),
+    newRevision: fc.boolean(),
+    tasks: fc.array(
+      fc.record({
+        host: fc.integer({ min: 0, max: 5 }),
+        status: fc.constantFrom('PROVISIONING', 'PENDING', 'RUNNING', 'RUNNING', 'STOPPED'),
+        old: fc.boolean(),
+        unhealthy: fc.boolean(),
+      }),
+      { maxLength: 30 },
+    ),
+    hostStates: fc.array(fc.constantFrom('ACTIVE', 'ACTIVE', 'DRAINING', 'INACTIVE', 'LOST'), { minLength: 6, maxLength: 6 }),
+  });
+
+  it('never plans more live tasks than maximumPercent allows, nor on-purpose stops below minimumHealthyPercent', () => {
+    fc.assert(
+      fc.property(arbitraryWorld, (w) => {
+        const instances = w.hostStates.map((s, i) =>
+          host(i, s === 'LOST' ? { agentConnected: false, updatedAt: new Date(NOW - 3_600_000).toISOString() } : { status: s }),
+        );
+        const tasks = w.tasks.map((t) => task({ containerInstanceArn: `ci-${t.host}`, lastStatus: t.status, taskDefinitionArn: t.old ? TD : TD2, ...(t.unhealthy ? { healthStatus: 'UNHEALTHY' } : {}) }));
+        const service = svc({ desiredCount: w.desired, taskDefinition: w.newRevision ? 'web:2' : 'web:1', deploymentConfiguration: { minimumHealthyPercent: w.min, maximumPercent: w.max, deploymentCircuitBreaker: { enable: false, rollback: false } } });
+        const p = planService({ service, tasks, instances, now: NOW, policy });
+        const maxLive = Math.max(w.desired, Math.floor((w.desired * w.max) / 100));
+        expect(p.summary.live + starts(p.actions)).toBeLessThanOrEqual(Math.max(maxLive, p.summary.live));
+        if (starts(p.actions) > 0) expect(p.summary.live + starts(p.actions)).toBeLessThanOrEqual(maxLive);
+        const onPurpose = stops(p.actions).filter((a) => a.kind === 'stop' && a.intent !== 'lost-host');
+        const healthyStopped = onPurpose.filter((a) => {
+          const t = tasks.find((x) => a.kind === 'stop' && x.taskArn === a.taskArn)!;
+          return t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY';
+        }).length;
+        const minHealthy = Math.ceil((w.desired * w.min) / 100);
+        if (healthyStopped > 0) expect(p.summary.healthy - healthyStopped).toBeGreaterThanOrEqual(minHealthy);
+        // Never stops a task twice, never stops a stopped task.
+        const stopped = stops(p.actions).map((a) => a.kind === 'stop' && a.taskArn);
+        expect(new Set(stopped).size).toBe(stopped.length);
+        for (const arn of stopped) expect(tasks.find((x) => x.taskArn === arn)?.lastStatus).not.toBe('STOPPED');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a converged replica service is a fixed point: the plan is empty', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 100, max: 200 }), (n, min, max) => {
+        const tasks = Array.from({ length: n }, (_, i) => task({ containerInstanceArn: `ci-${i % 3}` }));
+        const service = svc({ desiredCount: n, deploymentConfiguration: { minimumHealthyPercent: min, maximumPercent: max, deploymentCircuitBreaker: { enable: false, rollback: false } } });
+        expect(planService({ service, tasks, instances: hosts3, now: NOW, policy }).actions).toEqual([]);
+      }),
+    );
+  });
+});
