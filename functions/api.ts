@@ -1,17 +1,13 @@
 /**
- * The HTTP API (API Gateway HTTP API, IAM-authorised). Routes arrive with the "Desired-state API"
- * issue; until then every route answers 501 in the API's error format (RFC 9457 problem+json).
+ * The HTTP API (API Gateway HTTP API, IAM-authorised): Shepherd's desired state — services, task
+ * definitions, cluster capacity. Routes, validation and errors live in shared/api; this builds
+ * their dependencies from the environment on the first request.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { lambda } from '../shared/lambda';
+import { createApiHandler } from '../shared/api/handler';
+import { autoScalingClient, ecsClient } from '../shared/aws/clients';
+import { runtime } from '../shared/runtime';
 
-export const handler = lambda(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/problem+json' },
-  body: JSON.stringify({
-    type: 'about:blank',
-    title: 'Not Implemented',
-    status: 501,
-    detail: `${event.requestContext?.http?.method ?? ''} ${event.rawPath ?? ''} is not implemented yet`,
-  }),
-}));
+export const handler = createApiHandler(() => {
+  const r = runtime();
+  return { store: r.store, ecs: ecsClient(), autoScaling: autoScalingClient(), now: r.now, stage: r.config.stage };
+});
