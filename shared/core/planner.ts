@@ -46,6 +46,8 @@ export interface PlanSummary {
   healthy: number;
   current: number;
   atRisk: number;
+  /** Tasks that still hold a place under maximumPercent: live ones and those stopping but not yet STOPPED. */
+  occupying: number;
   maxLive: number;
   minHealthy: number;
 }
@@ -117,6 +119,8 @@ function planReplica({ service, tasks, instances, now, policy }: PlanInput): Pla
   const currentSettled = settled.filter(isCurrent);
   const old = settled.filter((t) => !isCurrent(t));
   const healthyAll = live.filter(isHealthy);
+  // A task asked to stop still runs until ECS reports it STOPPED: it keeps its place under the cap.
+  const occupying = tasks.filter((t) => t.lastStatus !== 'STOPPED' && hostOf(t, hosts) !== 'lost').length;
 
   const summary: PlanSummary = {
     desired,
@@ -126,6 +130,7 @@ function planReplica({ service, tasks, instances, now, policy }: PlanInput): Pla
     healthy: healthyAll.length,
     current: currentSettled.length,
     atRisk: draining.length + lost.length,
+    occupying,
     maxLive,
     minHealthy,
   };
@@ -142,9 +147,9 @@ function planReplica({ service, tasks, instances, now, policy }: PlanInput): Pla
   // Starts: make up for what is not current and settled, within maximumPercent and the backoff.
   const need = desired - currentSettled.length;
   if (need > 0) {
-    const room = maxLive - live.length;
+    const room = maxLive - occupying;
     if (room <= 0) {
-      notes.push(`cannot start: ${live.length} live tasks already at maximumPercent (${maxLive})`);
+      notes.push(`cannot start: ${occupying} tasks (live or still stopping) already at maximumPercent (${maxLive})`);
     } else if (!mayStart(service.backoff, now, policy.backoff, service.taskDefinition)) {
       notes.push(`crash-loop backoff: next start after ${service.backoff?.nextAttemptAt}`);
     } else {
@@ -230,6 +235,7 @@ function planDaemon({ service, tasks, instances, now, policy }: PlanInput): Plan
     healthy: wanted.filter(isHealthy).length,
     current: wanted.filter((t) => sameFamilyRevision(t.taskDefinitionArn, service.taskDefinition)).length,
     atRisk: wanted.filter((t) => hostOf(t, hosts) !== 'ok').length,
+    occupying: tasks.filter((t) => t.lastStatus !== 'STOPPED').length,
     maxLive: eligible.length,
     minHealthy: 0,
   };

@@ -6,14 +6,9 @@
 import { ConflictException, RunTaskCommand, type ECSClient, type RunTaskCommandInput, type Task } from '@aws-sdk/client-ecs';
 import { groupFor, startedByFor, TAG_DEPLOYMENT, TAG_SERVICE, TAG_STAGE } from '../core/markers';
 import type { Service } from '../core/service';
+import type { StartedTask } from '../store/intents';
 
-export interface StartedTask {
-  taskArn: string;
-  taskDefinitionArn: string;
-  containerInstanceArn?: string;
-  lastStatus: string;
-  availabilityZone?: string;
-}
+export type { StartedTask } from '../store/intents';
 
 export interface StartOutcome {
   started: StartedTask[];
@@ -23,20 +18,31 @@ export interface StartOutcome {
   alreadyStarted: boolean;
 }
 
-export function runTaskInput(service: Service, opts: { count: number; clientToken: string; stage: string }): RunTaskCommandInput {
+/** What every task Shepherd starts for a service carries: its markers, tags, network and overrides. */
+export function serviceTaskCommon(service: Service, stage: string) {
   const primary = service.deployments.find((d) => d.status === 'PRIMARY');
   const tags = [
     ...Object.entries(service.tags).map(([key, value]) => ({ key, value })),
     { key: TAG_SERVICE, value: service.name },
-    { key: TAG_STAGE, value: opts.stage },
+    { key: TAG_STAGE, value: stage },
     ...(primary ? [{ key: TAG_DEPLOYMENT, value: primary.id }] : []),
   ].slice(0, 50);
   return {
     cluster: service.cluster,
     taskDefinition: service.taskDefinition,
-    count: opts.count,
-    startedBy: startedByFor(opts.stage),
+    startedBy: startedByFor(stage),
     group: groupFor(service.name),
+    ...(service.networkConfiguration?.awsvpcConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
+    ...(service.overrides ? { overrides: service.overrides } : {}),
+    tags,
+    enableECSManagedTags: true,
+  };
+}
+
+export function runTaskInput(service: Service, opts: { count: number; clientToken: string; stage: string }): RunTaskCommandInput {
+  return {
+    ...serviceTaskCommon(service, opts.stage),
+    count: opts.count,
     clientToken: opts.clientToken,
     ...(service.capacityProviderStrategy?.length
       ? { capacityProviderStrategy: service.capacityProviderStrategy }
@@ -45,14 +51,10 @@ export function runTaskInput(service: Service, opts: { count: number; clientToke
         : {}),
     ...(service.placementStrategy.length ? { placementStrategy: service.placementStrategy } : {}),
     ...(service.placementConstraints.length ? { placementConstraints: service.placementConstraints } : {}),
-    ...(service.networkConfiguration?.awsvpcConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
-    ...(service.overrides ? { overrides: service.overrides } : {}),
-    tags,
-    enableECSManagedTags: true,
   } as RunTaskCommandInput;
 }
 
-function toStarted(t: Task): StartedTask {
+export function toStarted(t: Task): StartedTask {
   return {
     taskArn: t.taskArn ?? '',
     taskDefinitionArn: t.taskDefinitionArn ?? '',

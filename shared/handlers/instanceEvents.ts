@@ -1,10 +1,71 @@
+/**
+ * ECS Container Instance State Change. The observation is recorded only if newer (one conditional
+ * write that also returns what was stored before). Then, on a transition that changes where tasks
+ * may run, the affected services are re-planned at once with the reconciler's planner:
+ * - DRAINING: services with tasks there start replacements elsewhere (within maximumPercent) and
+ *   stop the drained tasks once enough others are healthy (make-before-break);
+ * - a new ACTIVE instance, or one back to ACTIVE / reconnected: daemon services place their task
+ *   on it, and services with unplaced demand try again.
+ * An agent that disconnects is only recorded: seconds-long disconnects are normal; the planner
+ * treats its tasks as at risk once the grace period has passed (the reconciler's pass).
+ */
+import type { ObservedInstance } from '../core/observed';
 import { instanceStateChangeEvent, toObservedInstance } from '../events/ecs';
-import type { Runtime } from '../runtime';
-import { parseEvent, recordIfNewer, type Outcome } from './outcome';
+import { logger } from '../log';
+import { StaleVersionError, type StoredTask } from '../store';
+import { queryAll } from '../store/query';
+import { KEY, PREFIX } from '../store/table';
+import type { Service } from '../core/service';
+import { parseEvent, type Outcome } from './outcome';
+import { replanService, type ActDeps } from './replan';
 
-export async function recordInstanceEvent(event: unknown, rt: Runtime): Promise<Outcome> {
+export type InstanceOutcome = Outcome | { outcome: 'replanned'; key: string; transition: string; services: string[] };
+
+export function transitionOf(previous: ObservedInstance | undefined, current: ObservedInstance): 'draining' | 'available' | undefined {
+  if (current.status === 'DRAINING' && previous?.status !== 'DRAINING') return 'draining';
+  const usable = current.status === 'ACTIVE' && current.agentConnected;
+  const wasUsable = previous?.status === 'ACTIVE' && previous.agentConnected;
+  if (usable && !wasUsable) return 'available';
+  return undefined;
+}
+
+export async function recordInstanceEvent(event: unknown, deps: ActDeps): Promise<InstanceOutcome> {
   const parsed = parseEvent(instanceStateChangeEvent, event, 'ECS Container Instance State Change');
   if (!parsed.ok) return parsed.outcome;
   const instance = toObservedInstance(parsed.data);
-  return recordIfNewer(instance.containerInstanceArn, () => rt.store.instances.recordObserved(instance));
+  let previous: ObservedInstance | undefined;
+  try {
+    ({ previous } = await deps.store.instances.recordObserved(instance));
+  } catch (err) {
+    if (!(err instanceof StaleVersionError)) throw err;
+    const stored = err.current as { version?: number } | undefined;
+    return { outcome: 'stale', key: instance.containerInstanceArn, ...(stored?.version !== undefined ? { storedVersion: stored.version } : {}) };
+  }
+  const transition = transitionOf(previous, instance);
+  if (!transition) return { outcome: 'recorded', key: instance.containerInstanceArn };
+
+  const services = await affectedServices(deps, instance, transition);
+  if (services.length === 0) return { outcome: 'recorded', key: instance.containerInstanceArn };
+  for (const name of services) {
+    try {
+      await replanService(deps, name, `container instance ${instance.ec2InstanceId ?? instance.containerInstanceArn} ${transition}`, {
+        ...(transition === 'available' ? { onlyInstance: instance.containerInstanceArn } : {}),
+      });
+    } catch (err) {
+      // One service's failure must not starve the others; throwing makes Lambda retry the event,
+      // and re-planning is idempotent (same view → same tokens → same tasks).
+      logger.error('re-planning failed', { service: name, error: String(err) });
+      throw err;
+    }
+  }
+  return { outcome: 'replanned', key: instance.containerInstanceArn, transition, services };
+}
+
+async function affectedServices(deps: ActDeps, instance: ObservedInstance, transition: 'draining' | 'available'): Promise<string[]> {
+  if (transition === 'draining') {
+    const tasks = await queryAll<StoredTask>(deps.store.ctx, { index: 'byCluster', partition: KEY.clusterPk(instance.cluster), sortPrefix: PREFIX.task });
+    return [...new Set(tasks.filter((t) => t.containerInstanceArn === instance.containerInstanceArn && t.lastStatus !== 'STOPPED').map((t) => t.service))].sort();
+  }
+  const services = await queryAll<Service>(deps.store.ctx, { index: 'byCluster', partition: KEY.clusterPk(instance.cluster), sortPrefix: PREFIX.service });
+  return services.filter((s) => s.schedulingStrategy === 'DAEMON' || (s.unplaced?.count ?? 0) > 0).map((s) => s.name).sort();
 }

@@ -15,11 +15,12 @@ import type { Service, UnplacedDemand } from '../core/service';
 import { isCapacityFailure, runServiceTasks, type StartOutcome } from '../ecs/runTask';
 import { replacementToken } from '../ecs/token';
 import { taskStateChangeEvent, toObservedTask } from '../events/ecs';
-import type { Runtime } from '../runtime';
+import type { StoredTask } from '../store';
 import { readStopContext, recordStopOutcome, RuntimeConflictError, type ReplacementState, type StopOutcome } from '../store/stopOutcome';
 import { parseEvent, recordIfNewer, type Outcome } from './outcome';
+import { replanService, type ActDeps } from './replan';
 
-export interface TaskEventDeps extends Runtime {
+export interface TaskEventDeps extends ActDeps {
   ecs: ECSClient;
   random?: () => number;
   backoffPolicy?: BackoffPolicy;
@@ -36,7 +37,15 @@ export async function recordTaskEvent(event: unknown, deps: TaskEventDeps): Prom
   if (!task || task.startedBy !== startedByFor(deps.config.stage)) {
     return { outcome: 'ignored', reason: 'not a task of this Shepherd stack' };
   }
-  if (task.lastStatus !== 'STOPPED') return recordIfNewer(task.taskArn, () => deps.store.tasks.recordObserved(task));
+  if (task.lastStatus !== 'STOPPED') {
+    let stored: StoredTask | undefined;
+    const out = await recordIfNewer(task.taskArn, async () => (stored = await deps.store.tasks.recordObserved(task)));
+    // A replacement that on-purpose stops were waiting for (e.g. a drain) is running: act on it now.
+    if (out.outcome === 'recorded' && task.lastStatus === 'RUNNING' && (stored as { replanOnRunning?: boolean } | undefined)?.replanOnRunning) {
+      await replanService(deps, task.service, `replacement ${task.taskArn.slice(task.taskArn.lastIndexOf('/') + 1)} is running`);
+    }
+    return out;
+  }
   return handleStop(task, parsed.data.time, deps);
 }
 
@@ -65,6 +74,10 @@ async function handleStop(stopped: ObservedTask, eventTime: string, deps: TaskEv
       // Lost to a concurrent delivery of the same (or a newer) event, which recorded the same
       // replacement: RunTask's token made both calls start the same task.
       if (!recorded) return { outcome: 'stale', key: stopped.taskArn };
+      // An on-purpose stop (drain, deployment, scale-in) frees room: let the planner take the next step.
+      if (stored?.stopIntent && service?.status === 'ACTIVE' && !service.paused) {
+        await replanService(deps, service.name, `${stored.stopIntent} stop of ${stopped.taskArn.slice(stopped.taskArn.lastIndexOf('/') + 1)} completed`);
+      }
       return {
         outcome: 'handled',
         key: stopped.taskArn,

@@ -149,6 +149,8 @@ export async function updateIfNewerVersion(
   version: number,
   set: Record<string, unknown>,
   setIfAbsent: Record<string, unknown> = {},
+  /** ALL_NEW: the item afterwards; ALL_OLD: the item before (empty when it is new). */
+  returnValues: 'ALL_NEW' | 'ALL_OLD' = 'ALL_NEW',
 ): Promise<Item> {
   try {
     const out = await ctx.client.send(
@@ -156,7 +158,7 @@ export async function updateIfNewerVersion(
         TableName: ctx.tableName,
         Key: toItem(key),
         ...newerVersionUpdate(version, set, setIfAbsent),
-        ReturnValues: 'ALL_NEW',
+        ReturnValues: returnValues,
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );

@@ -10,8 +10,12 @@ import { KEY, PREFIX, TTL_ATTRIBUTE } from './table';
 export class InstanceStore {
   constructor(private readonly ctx: StoreContext) {}
 
-  /** Records an observation if newer than the stored one (`detail.version`); StaleVersionError otherwise. */
-  async recordObserved(instance: ObservedInstance): Promise<ObservedInstance> {
+  /**
+   * Records an observation if newer than the stored one (`detail.version`); StaleVersionError
+   * otherwise. Returns what was stored before (undefined for an instance seen for the first time),
+   * so callers can act on transitions (registered, draining, reactivated).
+   */
+  async recordObserved(instance: ObservedInstance): Promise<{ previous?: ObservedInstance }> {
     const set: Record<string, unknown> = { ...instance };
     delete set.version;
     delete set.containerInstanceArn;
@@ -19,12 +23,15 @@ export class InstanceStore {
     // A deregistered instance never comes back: its record expires like a stopped task's.
     set[TTL_ATTRIBUTE] = instance.status === 'INACTIVE' ? epochSeconds(this.ctx.now()) + this.ctx.taskTtlSeconds : undefined;
     try {
-      const item = await updateIfNewerVersion(this.ctx, KEY.instance(instance.cluster, instance.containerInstanceArn), instance.version, set, {
-        containerInstanceArn: instance.containerInstanceArn,
-        cluster: instance.cluster,
-        entity: 'instance',
-      });
-      return fromItem<ObservedInstance>(item);
+      const old = await updateIfNewerVersion(
+        this.ctx,
+        KEY.instance(instance.cluster, instance.containerInstanceArn),
+        instance.version,
+        set,
+        { containerInstanceArn: instance.containerInstanceArn, cluster: instance.cluster, entity: 'instance' },
+        'ALL_OLD',
+      );
+      return Object.keys(old).length ? { previous: fromItem<ObservedInstance>(old) } : {};
     } catch (err) {
       if (err instanceof StaleVersionError) {
         throw new StaleVersionError(instance.version, err.current ? fromItem<ObservedInstance>(err.current as never) : undefined);

@@ -8,10 +8,11 @@ import type { HistoryEvent } from '../core/history';
 import type { ObservedTask } from '../core/observed';
 import type { Backoff, Service, UnplacedDemand } from '../core/service';
 import { fromItem, toItem } from './codec';
-import { buildUpdate, ifAbsentClauses, newerVersionUpdate } from './conditional';
+import { buildUpdate, newerVersionUpdate } from './conditional';
+import { intentItem } from './intents';
 import type { StoreContext } from './context';
 import { historyItem } from './history';
-import { KEY, PREFIX } from './table';
+import { KEY } from './table';
 import { observedTaskFields, type StoredTask } from './tasks';
 
 /** A stopped task as stored, with what Shepherd decided about it. */
@@ -67,7 +68,6 @@ export class RuntimeConflictError extends Error {
  * the stored one (a duplicate or older delivery): then nothing at all is written.
  */
 export async function recordStopOutcome(ctx: StoreContext, o: StopOutcome): Promise<boolean> {
-  const now = ctx.now().toISOString();
   const svc = o.observed.service;
   const cluster = o.observed.cluster;
   const items: TransactWriteItem[] = [];
@@ -80,37 +80,7 @@ export async function recordStopOutcome(ctx: StoreContext, o: StopOutcome): Prom
   });
   items.push({ Update: { TableName: ctx.tableName, Key: toItem(KEY.task(svc, o.observed.taskArn)), ...newerVersionUpdate(o.observed.version, set, setIfAbsent) } });
   for (const t of o.started) {
-    const fields: Record<string, unknown> = {
-      taskArn: t.taskArn,
-      service: svc,
-      cluster,
-      entity: 'task',
-      gsi1pk: KEY.clusterPk(cluster),
-      gsi1sk: `${PREFIX.task}${t.taskArn}`,
-      taskDefinitionArn: t.taskDefinitionArn,
-      containerInstanceArn: t.containerInstanceArn,
-      availabilityZone: t.availabilityZone,
-      lastStatus: t.lastStatus,
-      desiredStatus: 'RUNNING',
-      containers: [],
-      startedBy: o.startedBy,
-      group: o.group,
-      version: 0,
-      replaces: o.observed.taskArn,
-      createdAt: now,
-      updatedAt: now,
-    };
-    // Only where nothing is known yet: the task's own events may already have recorded it.
-    const abs = ifAbsentClauses(fields);
-    items.push({
-      Update: {
-        TableName: ctx.tableName,
-        Key: toItem(KEY.task(svc, t.taskArn)),
-        UpdateExpression: `SET ${abs.sets.join(', ')}`,
-        ExpressionAttributeNames: abs.names,
-        ExpressionAttributeValues: abs.values,
-      },
-    });
+    items.push(intentItem(ctx, t, { service: svc, cluster, startedBy: o.startedBy, group: o.group, extra: { replaces: o.observed.taskArn } }));
   }
   for (const e of o.history) {
     items.push({ Put: { TableName: ctx.tableName, Item: toItem(historyItem(ctx, e)), ConditionExpression: 'attribute_not_exists(pk)' } });

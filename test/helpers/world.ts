@@ -4,6 +4,7 @@
  * serverless.yml — events reach the handler exactly as EventBridge would deliver them.
  */
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
+import { recordInstanceEvent, type InstanceOutcome } from '../../shared/handlers/instanceEvents';
 import { recordTaskEvent, type TaskEventDeps, type TaskOutcome } from '../../shared/handlers/taskEvents';
 import type { ServiceSpec } from '../../shared/core/service';
 import { runServiceTasks } from '../../shared/ecs/runTask';
@@ -22,6 +23,9 @@ export interface World extends TestStore {
   ecs: ECSClient;
   deps: TaskEventDeps;
   outcomes: TaskOutcome[];
+  instanceOutcomes: InstanceOutcome[];
+  /** Called after every 1 s step of settle(): for invariants checked continuously. */
+  onStep?: () => void;
   /** Advances simulated time, delivering every event due, and waits for the handlers. */
   settle(ms?: number): Promise<void>;
   /** Live (not STOPPED) tasks of a service in the simulator: the ground truth. */
@@ -46,12 +50,15 @@ export async function makeWorld(opts: { instances?: number; seed?: number; insta
   // The store's clock follows the simulator's.
   t.store.ctx.now = () => new Date(clock.now());
   const outcomes: TaskOutcome[] = [];
-  const fn = readStack({ stage: STAGE }).functions.find((f) => f.name === 'onTaskStateChange')!;
-  const rule = fn.events.find((e) => e.kind === 'eventBridge');
-  if (!rule || rule.kind !== 'eventBridge') throw new Error('no task rule in serverless.yml');
-  sim.events.subscribe('default', rule.pattern, async (e: EventEnvelope) => {
-    outcomes.push(await recordTaskEvent(e, deps));
-  });
+  const instanceOutcomes: InstanceOutcome[] = [];
+  const handlers: Record<string, (e: EventEnvelope) => Promise<void>> = {
+    onTaskStateChange: async (e) => void outcomes.push(await recordTaskEvent(e, deps)),
+    onContainerInstanceStateChange: async (e) => void instanceOutcomes.push(await recordInstanceEvent(e, deps)),
+  };
+  for (const fn of readStack({ stage: STAGE }).functions) {
+    const handler = handlers[fn.name];
+    for (const ev of fn.events) if (handler && ev.kind === 'eventBridge') sim.events.subscribe('default', ev.pattern, handler, fn.name);
+  }
 
   await ecs.send(new CreateClusterCommand({ clusterName: 'prod' }));
   const containers: ContainerDefinition[] = [{ name: 'app', image: 'app:1', cpu: 256, memory: 512, essential: true }];
@@ -75,12 +82,14 @@ export async function makeWorld(opts: { instances?: number; seed?: number; insta
     ecs,
     deps,
     outcomes,
+    instanceOutcomes,
     settle: async (ms = 0) => {
       // Small steps, so chains (event → handler → RunTask → new task's lifecycle → events) play out.
       const step = 1000;
       for (let elapsed = 0; elapsed < ms; elapsed += step) {
         await clock.advance(Math.min(step, ms - elapsed));
         await sim.events.drain();
+        world.onStep?.();
       }
       await sim.events.drain();
     },

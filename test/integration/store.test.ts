@@ -167,11 +167,13 @@ describe('observed state: put-if-newer-version', () => {
   });
 
   it('container instances: newer versions win and resources are replaced, not merged', async () => {
-    await t.store.instances.recordObserved(observedInstance({ version: 4, remaining: { cpu: 1024, memory: 4096, ports: [22, 80] } }));
+    expect((await t.store.instances.recordObserved(observedInstance({ version: 4, remaining: { cpu: 1024, memory: 4096, ports: [22, 80] } }))).previous).toBeUndefined();
     await expect(t.store.instances.recordObserved(observedInstance({ version: 3, status: 'DRAINING' }))).rejects.toBeInstanceOf(StaleVersionError);
-    const after = await t.store.instances.recordObserved(observedInstance({ version: 5, status: 'DRAINING', remaining: { cpu: 2048, memory: 7680, ports: [22] } }));
-    expect(after.status).toBe('DRAINING');
-    expect(after.remaining).toEqual({ cpu: 2048, memory: 7680, ports: [22] });
+    const change = await t.store.instances.recordObserved(observedInstance({ version: 5, status: 'DRAINING', remaining: { cpu: 2048, memory: 7680, ports: [22] } }));
+    expect(change.previous).toMatchObject({ status: 'ACTIVE', version: 4 });
+    const after = await t.store.instances.get('prod', observedInstance().containerInstanceArn);
+    expect(after?.status).toBe('DRAINING');
+    expect(after?.remaining).toEqual({ cpu: 2048, memory: 7680, ports: [22] });
     const listed = await t.store.instances.listByCluster('prod');
     expect(listed.items).toHaveLength(1);
   });

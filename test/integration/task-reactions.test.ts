@@ -99,9 +99,10 @@ describe('when the service does not want it back', () => {
     expect(w.outcomes).toContainEqual(expect.objectContaining({ outcome: 'handled', state: 'none', reason: 'the service is paused' }));
   });
 
-  it('a task Shepherd stopped on purpose is not replaced', async () => {
+  it('a task Shepherd stopped on purpose (a scale-in) is not replaced', async () => {
     w = await makeWorld();
     await w.launchService({ name: 'web', desiredCount: 2 });
+    await w.store.services.update('web', 1, { desiredCount: 1 });
     const [victim] = w.liveTasks('web');
     const { UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
     await w.client.send(
@@ -115,6 +116,7 @@ describe('when the service does not want it back', () => {
     await w.ecs.send(new StopTaskCommand({ cluster: 'prod', task: victim!.arn }));
     await w.settle(30_000);
     expect(w.liveTasks('web')).toHaveLength(1);
+    expect((await w.store.history.list('web')).items.map((e) => e.type)).not.toContain('Task Replaced');
   });
 
   it('a deleted service is not replaced, and other stacks\' tasks are never touched', async () => {

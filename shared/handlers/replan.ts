@@ -1,0 +1,133 @@
+/**
+ * Plan and act for one service now, from the store's view: the same planner the reconciler runs
+ * (shared/core/planner.ts), carried out through the ECS adapter. Used by the event path when an
+ * instance drains, joins or comes back, and when a replacement it was waiting for is RUNNING.
+ */
+import { createHash } from 'node:crypto';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { DEFAULT_BACKOFF_POLICY } from '../core/backoff';
+import { groupFor, startedByFor } from '../core/markers';
+import type { ObservedInstance } from '../core/observed';
+import { DEFAULT_DISCONNECT_GRACE_MS, planService, type Plan, type PlannedTask, type PlannerPolicy } from '../core/planner';
+import type { Service } from '../core/service';
+import { isCapacityFailure, runServiceTasks, type StartOutcome } from '../ecs/runTask';
+import { startOnInstances, stopTask } from '../ecs/startStop';
+import { planToken } from '../ecs/token';
+import type { Runtime } from '../runtime';
+import { markStopIntent, recordStarts } from '../store/intents';
+import { queryAll } from '../store/query';
+import { KEY, PREFIX } from '../store/table';
+import type { StoredTask } from '../store';
+
+export interface ActDeps extends Runtime {
+  ecs: ECSClient;
+  plannerPolicy?: PlannerPolicy;
+}
+
+export interface ApplyResult {
+  started: string[];
+  stopped: string[];
+  failures: Array<{ reason: string; detail?: string }>;
+}
+
+export const DEFAULT_PLANNER_POLICY: PlannerPolicy = { backoff: DEFAULT_BACKOFF_POLICY, disconnectGraceMs: DEFAULT_DISCONNECT_GRACE_MS };
+
+/** What the planner needs of the store for one service. */
+export async function loadPlanInput(deps: Runtime, service: Service): Promise<{ tasks: StoredTask[]; instances: ObservedInstance[] }> {
+  const [tasks, instances] = await Promise.all([
+    queryAll<StoredTask>(deps.store.ctx, { partition: KEY.servicePk(service.name), sortPrefix: PREFIX.task }),
+    queryAll<ObservedInstance>(deps.store.ctx, { partition: KEY.clusterPk(service.cluster), sortPrefix: PREFIX.instance }),
+  ]);
+  return { tasks, instances };
+}
+
+/**
+ * A key for this exact situation: the same service revision and the same set of wanted tasks give
+ * the same RunTask tokens, so two handlers acting on the same view start the same tasks once.
+ */
+export function planKeyFor(service: Service, tasks: PlannedTask[]): string {
+  const live = tasks.filter((t) => t.lastStatus !== 'STOPPED' && !t.stopIntent).map((t) => t.taskArn).sort();
+  return createHash('sha256').update(`${service.revision}|${service.taskDefinition}|${service.desiredCount}|${live.join(',')}`).digest('base64url').slice(0, 32);
+}
+
+/**
+ * `onlyInstance`: place daemon tasks only on this instance (an instance event acts for its own
+ * instance; concurrent events for other instances act for theirs, so none starts a daemon twice).
+ */
+export async function replanService(deps: ActDeps, name: string, why: string, opts: { onlyInstance?: string } = {}): Promise<{ plan?: Plan; result?: ApplyResult }> {
+  const service = await deps.store.services.get(name);
+  if (!service) return {};
+  const { tasks, instances } = await loadPlanInput(deps, service);
+  const full = planService({ service, tasks, instances, now: deps.now().getTime(), policy: deps.plannerPolicy ?? DEFAULT_PLANNER_POLICY });
+  const plan = opts.onlyInstance ? { ...full, actions: full.actions.flatMap((a) => onlyOn(a, opts.onlyInstance!)) } : full;
+  if (plan.actions.length === 0) return { plan };
+  const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why });
+  return { plan, result };
+}
+
+export async function applyPlan(deps: ActDeps, service: Service, plan: Plan, opts: { planKey: string; why: string }): Promise<ApplyResult> {
+  const stage = deps.config.stage;
+  const result: ApplyResult = { started: [], stopped: [], failures: [] };
+  const now = deps.now().toISOString();
+  // Replacements started while on-purpose stops still wait: re-plan when they are RUNNING.
+  const waiting = plan.notes.some((n) => n.includes('wait'));
+  const record = async (out: StartOutcome, key: string, reason: string) => {
+    result.started.push(...out.started.map((t) => t.taskArn));
+    result.failures.push(...out.failures.map((f) => ({ reason: f.reason, ...(f.detail ? { detail: f.detail } : {}) })));
+    if (out.started.length === 0) return;
+    await recordStarts(deps.store.ctx, {
+      service: service.name,
+      cluster: service.cluster,
+      startedBy: startedByFor(stage),
+      group: groupFor(service.name),
+      started: out.started,
+      ...(waiting ? { extra: { replanOnRunning: true } } : {}),
+      history: [
+        {
+          id: `start:${key}`,
+          type: 'Tasks Started',
+          subject: service.name,
+          time: now,
+          message: `started ${out.started.length} task(s): ${reason} (${opts.why})`,
+          detail: { taskArns: out.started.map((t) => t.taskArn), reason, trigger: opts.why },
+        },
+      ],
+    });
+  };
+
+  let chunk = 0;
+  for (const a of plan.actions) {
+    if (a.kind === 'start') {
+      for (let left = a.count; left > 0; left -= 10) {
+        const key = `${opts.planKey}:${chunk++}`;
+        const out = await runServiceTasks(deps.ecs, service, { count: Math.min(10, left), clientToken: planToken(service.name, key), stage });
+        await record(out, key, a.reason);
+      }
+    } else if (a.kind === 'startOn') {
+      const key = `${opts.planKey}:${chunk++}`;
+      await record(await startOnInstances(deps.ecs, service, a.containerInstanceArns, stage), key, a.reason);
+    }
+  }
+  for (const a of plan.actions) {
+    if (a.kind !== 'stop') continue;
+    // The intent is recorded first, so the STOPPED event that follows is never "replaced".
+    if (!(await markStopIntent(deps.store.ctx, service.name, a.taskArn, a.intent, a.reason))) continue;
+    await stopTask(deps.ecs, service.cluster, a.taskArn, `Shepherd ${a.intent}: ${a.reason}`);
+    result.stopped.push(a.taskArn);
+  }
+  if (plan.actions.some((a) => a.kind === 'start' || a.kind === 'startOn')) {
+    const reasons = [...new Set(result.failures.map((f) => f.reason))];
+    const missing = plan.actions.reduce((n, a) => n + (a.kind === 'start' ? a.count : a.kind === 'startOn' ? a.containerInstanceArns.length : 0), 0) - result.started.length;
+    if (missing > 0 && (reasons.some(isCapacityFailure) || reasons.length === 0)) {
+      await deps.store.services.setRuntime(service.name, { unplaced: { count: missing, reasons: reasons.slice(0, 10), since: service.unplaced?.since ?? now } });
+    } else if (missing <= 0 && service.unplaced) {
+      await deps.store.services.setRuntime(service.name, { unplaced: undefined });
+    }
+  }
+  return result;
+}
+
+function onlyOn(a: Plan['actions'][number], instance: string): Plan['actions'] {
+  if (a.kind !== 'startOn') return [a];
+  return a.containerInstanceArns.includes(instance) ? [{ ...a, containerInstanceArns: [instance] }] : [];
+}
