@@ -49,7 +49,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const busName = `shepherd-${stage}`;
   const dynamo = await startLocalDynamo(opts.dataDir ? { dbPath: opts.dataDir } : {});
   const sim = await startSimulator({ clock: opts.clock ?? 'real', ...(opts.simPort ? { port: opts.simPort } : {}), seed: opts.seed ?? 42 });
+  const failureQueueUrl = sim.sqs.createQueue(`shepherd-${stage}-failures`);
   Object.assign(process.env, {
+    FAILURE_QUEUE_URL: failureQueueUrl,
     ...simulatorEnv(sim.endpoint),
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: 'us-east-1',

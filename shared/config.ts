@@ -15,6 +15,7 @@ const schema = z.object({
   // outlive any late delivery of its own events, or a stopped task could be recorded again.
   TASK_TTL_HOURS: intBetween(3, 24 * 90, 24),
   EVENT_TTL_DAYS: intBetween(1, 3650, 30),
+  FAILURE_QUEUE_URL: z.optional(z.string().check(z.regex(/^https?:\/\/\S+$/, 'a queue URL'))),
 });
 
 export type Config = {
@@ -23,6 +24,8 @@ export type Config = {
   stage: string;
   taskTtlSeconds: number;
   eventTtlSeconds: number;
+  /** Where malformed events are parked (the stack's failure queue); logged only when unset. */
+  failureQueueUrl?: string;
 };
 
 export class ConfigError extends Error {
@@ -42,6 +45,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stage: c.STAGE,
     taskTtlSeconds: c.TASK_TTL_HOURS * 3600,
     eventTtlSeconds: c.EVENT_TTL_DAYS * 86400,
+    ...(c.FAILURE_QUEUE_URL ? { failureQueueUrl: c.FAILURE_QUEUE_URL } : {}),
   };
 }
 

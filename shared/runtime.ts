@@ -1,5 +1,6 @@
 import { config, type Config } from './config';
-import { dynamoClient } from './aws/clients';
+import { dynamoClient, sqsClient } from './aws/clients';
+import { sqsParker, type FailureParker } from './failures';
 import { createStore, type Store } from './store';
 
 /** What a handler needs at run time, built once per Lambda container from the environment. */
@@ -7,6 +8,8 @@ export interface Runtime {
   config: Config;
   store: Store;
   now: () => Date;
+  /** Parks malformed input on the failure queue; absent → logged only. */
+  failures?: FailureParker;
 }
 
 let cached: Runtime | undefined;
@@ -23,6 +26,7 @@ export function runtime(): Runtime {
       eventTtlSeconds: c.eventTtlSeconds,
     }),
     now: () => new Date(),
+    ...(c.failureQueueUrl ? { failures: sqsParker(sqsClient, c.failureQueueUrl) } : {}),
   };
   return cached;
 }

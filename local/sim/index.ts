@@ -7,6 +7,7 @@ import type { SimContext } from './types';
 import { EcsSimulator, type EcsSimOptions } from './ecs';
 import { EventBridgeSimulator } from './events';
 import { AutoScalingSimulator } from './autoscaling';
+import { SqsSimulator } from './sqs';
 
 export interface SimulatorOptions {
   /** 'virtual' (tests, bench) or 'real' (npm start). Or a clock of your own. */
@@ -25,6 +26,7 @@ export interface Simulator {
   ecs: EcsSimulator;
   events: EventBridgeSimulator;
   autoscaling: AutoScalingSimulator;
+  sqs: SqsSimulator;
   faults: Faults;
   calls: CallLog;
   /** http://127.0.0.1:PORT — point AWS_ENDPOINT_URL_ECS / _EVENTBRIDGE / _AUTO_SCALING here. */
@@ -48,10 +50,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const events = new EventBridgeSimulator(ctx);
   const ecs = new EcsSimulator(ctx, events, opts.ecs);
   const autoscaling = new AutoScalingSimulator(ctx, ecs);
+  const sqs = new SqsSimulator(ctx);
   const server: RunningServer = await startSimServer({
     ...(opts.host ? { host: opts.host } : {}),
     ...(opts.port !== undefined ? { port: opts.port } : {}),
-    json: [ecs, events],
+    json: [ecs, events, sqs],
     query: [autoscaling],
     faults,
     calls,
@@ -62,6 +65,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ecs,
     events,
     autoscaling,
+    sqs,
     faults,
     calls,
     endpoint: server.endpoint,
@@ -78,5 +82,6 @@ export function simulatorEnv(endpoint: string): Record<string, string> {
     AWS_ENDPOINT_URL_ECS: endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
     AWS_ENDPOINT_URL_AUTO_SCALING: endpoint,
+    AWS_ENDPOINT_URL_SQS: endpoint,
   };
 }

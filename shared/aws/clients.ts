@@ -9,6 +9,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 const common = () => ({
   retryMode: process.env.AWS_RETRY_MODE ?? 'adaptive',
@@ -19,14 +20,16 @@ let ecs: ECSClient | undefined;
 let dynamo: DynamoDBClient | undefined;
 let events: EventBridgeClient | undefined;
 let autoScaling: AutoScalingClient | undefined;
+let sqs: SQSClient | undefined;
 
 export const ecsClient = (): ECSClient => (ecs ??= new ECSClient(common()));
 export const dynamoClient = (): DynamoDBClient => (dynamo ??= new DynamoDBClient(common()));
 export const eventBridgeClient = (): EventBridgeClient => (events ??= new EventBridgeClient(common()));
 export const autoScalingClient = (): AutoScalingClient => (autoScaling ??= new AutoScalingClient(common()));
+export const sqsClient = (): SQSClient => (sqs ??= new SQSClient(common()));
 
 /** Forgets the cached clients (tests that change the environment between cases). */
 export function resetClients(): void {
-  for (const c of [ecs, dynamo, events, autoScaling]) c?.destroy();
-  ecs = dynamo = events = autoScaling = undefined;
+  for (const c of [ecs, dynamo, events, autoScaling, sqs]) c?.destroy();
+  ecs = dynamo = events = autoScaling = sqs = undefined;
 }

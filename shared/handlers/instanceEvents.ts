@@ -16,7 +16,7 @@ import { StaleVersionError, type StoredTask } from '../store';
 import { queryAll } from '../store/query';
 import { KEY, PREFIX } from '../store/table';
 import type { Service } from '../core/service';
-import { parseEvent, type Outcome } from './outcome';
+import { parkMalformed, parseEvent, type Outcome } from './outcome';
 import { replanService, type ActDeps } from './replan';
 
 export type InstanceOutcome = Outcome | { outcome: 'replanned'; key: string; transition: string; services: string[] };
@@ -31,7 +31,7 @@ export function transitionOf(previous: ObservedInstance | undefined, current: Ob
 
 export async function recordInstanceEvent(event: unknown, deps: ActDeps): Promise<InstanceOutcome> {
   const parsed = parseEvent(instanceStateChangeEvent, event, 'ECS Container Instance State Change');
-  if (!parsed.ok) return parsed.outcome;
+  if (!parsed.ok) return parkMalformed(deps, parsed.outcome, event, 'ECS Container Instance State Change');
   const instance = toObservedInstance(parsed.data);
   let previous: ObservedInstance | undefined;
   try {

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { describeIssues } from '../events/ecs';
 import { logger } from '../log';
+import type { FailureParker } from '../failures';
 import { StaleVersionError } from '../store';
 
 /** What an event handler did with one event; returned (and logged) so tests and logs can tell. */
@@ -35,4 +36,12 @@ export async function recordIfNewer(key: string, write: () => Promise<unknown>):
     const stored = err.current as { version?: number } | undefined;
     return { outcome: 'stale', key, ...(stored?.version !== undefined ? { storedVersion: stored.version } : {}) };
   }
+}
+
+/** Sends a malformed event to the failure queue (when the runtime has one) and answers its outcome. */
+export async function parkMalformed(rt: { failures?: FailureParker }, outcome: Outcome, event: unknown, kind: string): Promise<Outcome> {
+  if (outcome.outcome === 'malformed') {
+    await rt.failures?.park('malformed-event', event, { eventKind: kind, eventId: outcome.eventId, issues: outcome.issues });
+  }
+  return outcome;
 }

@@ -17,7 +17,7 @@ import { replacementToken } from '../ecs/token';
 import { taskStateChangeEvent, toObservedTask } from '../events/ecs';
 import type { StoredTask } from '../store';
 import { readStopContext, recordStopOutcome, RuntimeConflictError, type ReplacementState, type StopOutcome } from '../store/stopOutcome';
-import { parseEvent, recordIfNewer, type Outcome } from './outcome';
+import { parkMalformed, parseEvent, recordIfNewer, type Outcome } from './outcome';
 import { replanService, type ActDeps } from './replan';
 
 export interface TaskEventDeps extends ActDeps {
@@ -32,7 +32,7 @@ const MAX_ATTEMPTS = 4;
 
 export async function recordTaskEvent(event: unknown, deps: TaskEventDeps): Promise<TaskOutcome> {
   const parsed = parseEvent(taskStateChangeEvent, event, 'ECS Task State Change');
-  if (!parsed.ok) return parsed.outcome;
+  if (!parsed.ok) return parkMalformed(deps, parsed.outcome, event, 'ECS Task State Change');
   const task = toObservedTask(parsed.data);
   if (!task || task.startedBy !== startedByFor(deps.config.stage)) {
     return { outcome: 'ignored', reason: 'not a task of this Shepherd stack' };
