@@ -4,7 +4,8 @@
  * MAX_DEPLOYMENTS_KEPT are kept (INACTIVE ones go first, then the oldest). The reconciler
  * carries it out.
  */
-import { MAX_DEPLOYMENTS_KEPT, type Deployment, type Service } from '../core/service';
+import { recordDeployment } from '../core/deployment';
+import type { Deployment, Service } from '../core/service';
 import { sameTaskDefinition } from './ecs';
 
 export function primaryDeployment(s: Pick<Service, 'deployments'>): Deployment | undefined {
@@ -17,29 +18,7 @@ export function isCurrentTaskDefinition(s: Pick<Service, 'deployments' | 'taskDe
   return sameTaskDefinition(primary?.taskDefinition ?? s.taskDefinition, taskDefinition);
 }
 
-const seq = (d: Deployment): number => Number(d.id.replace(/^d/, '')) || 0;
-
-/** The deployments after recording `taskDefinition` as revision `revision`'s PRIMARY, newest first. */
-export function recordDeployment(existing: readonly Deployment[], taskDefinition: string, revision: number, now: string): Deployment[] {
-  const primary: Deployment = {
-    id: `d${revision}`,
-    taskDefinition,
-    status: 'PRIMARY',
-    rolloutState: 'IN_PROGRESS',
-    createdAt: now,
-    updatedAt: now,
-    failedTasks: 0,
-  };
-  const older = existing
-    .map((d): Deployment => (d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE', updatedAt: now } : d))
-    .sort((a, b) => seq(b) - seq(a));
-  while (older.length > MAX_DEPLOYMENTS_KEPT - 1) {
-    let drop = -1;
-    for (let i = older.length - 1; i >= 0; i--) if (older[i]?.status === 'INACTIVE') { drop = i; break; }
-    older.splice(drop >= 0 ? drop : older.length - 1, 1);
-  }
-  return [primary, ...older];
-}
+export { recordDeployment };
 
 /**
  * The store changes that deploy `taskDefinition` on `s` (its next revision is `s.revision + 1`).

@@ -15,6 +15,7 @@ import { startOnInstances, stopTask } from '../ecs/startStop';
 import { planToken } from '../ecs/token';
 import type { Runtime } from '../runtime';
 import { markStopIntent, recordStarts } from '../store/intents';
+import { progressDeployment } from './deployment';
 import { queryAll } from '../store/query';
 import { KEY, PREFIX } from '../store/table';
 import type { StoredTask } from '../store';
@@ -55,9 +56,11 @@ export function planKeyFor(service: Service, tasks: PlannedTask[]): string {
  * instance; concurrent events for other instances act for theirs, so none starts a daemon twice).
  */
 export async function replanService(deps: ActDeps, name: string, why: string, opts: { onlyInstance?: string } = {}): Promise<{ plan?: Plan; result?: ApplyResult }> {
-  const service = await deps.store.services.get(name);
-  if (!service) return {};
-  const { tasks, instances } = await loadPlanInput(deps, service);
+  const stored = await deps.store.services.get(name);
+  if (!stored) return {};
+  const { tasks, instances } = await loadPlanInput(deps, stored);
+  // A deployment's verdict (completed, failed, rolled back) comes first: the plan follows it.
+  const service = await progressDeployment(deps, stored, tasks);
   const full = planService({ service, tasks, instances, now: deps.now().getTime(), policy: deps.plannerPolicy ?? DEFAULT_PLANNER_POLICY });
   const plan = opts.onlyInstance ? { ...full, actions: full.actions.flatMap((a) => onlyOn(a, opts.onlyInstance!)) } : full;
   if (plan.actions.length === 0) return { plan };

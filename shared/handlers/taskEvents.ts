@@ -10,6 +10,7 @@ import { DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from '../core/backoff';
 import type { HistoryEvent } from '../core/history';
 import type { ObservedTask } from '../core/observed';
 import { groupFor, startedByFor } from '../core/markers';
+import { breakerThreshold, countFailure } from '../core/deployment';
 import { decideOnStop } from '../core/replacement';
 import type { Service, UnplacedDemand } from '../core/service';
 import { isCapacityFailure, runServiceTasks, type StartOutcome } from '../ecs/runTask';
@@ -74,9 +75,11 @@ async function handleStop(stopped: ObservedTask, eventTime: string, deps: TaskEv
       // Lost to a concurrent delivery of the same (or a newer) event, which recorded the same
       // replacement: RunTask's token made both calls start the same task.
       if (!recorded) return { outcome: 'stale', key: stopped.taskArn };
-      // An on-purpose stop (drain, deployment, scale-in) frees room: let the planner take the next step.
-      if (stored?.stopIntent && service?.status === 'ACTIVE' && !service.paused) {
-        await replanService(deps, service.name, `${stored.stopIntent} stop of ${stopped.taskArn.slice(stopped.taskArn.lastIndexOf('/') + 1)} completed`);
+      // An on-purpose stop (drain, deployment, scale-in) frees room, and a deployment's failure may
+      // trip its circuit breaker: let the planner take the next step now.
+      const tripped = outcome.runtime?.deployments?.some((d) => d.status === 'PRIMARY' && service && d.failedTasks >= breakerThreshold(service.desiredCount));
+      if ((stored?.stopIntent || tripped) && service?.status === 'ACTIVE' && !service.paused) {
+        await replanService(deps, service.name, tripped ? 'deployment circuit breaker threshold reached' : `${stored?.stopIntent} stop of ${stopped.taskArn.slice(stopped.taskArn.lastIndexOf('/') + 1)} completed`);
       }
       return {
         outcome: 'handled',
@@ -169,12 +172,15 @@ function buildOutcome(
     });
   }
   const backoffChanged = service && decision.backoff !== undefined && JSON.stringify(decision.backoff) !== JSON.stringify(service.backoff);
+  // A failure of the deployment being rolled out counts towards its circuit breaker.
+  const deployments = service ? countFailure(service, stopped, deps.backoffPolicy ?? DEFAULT_BACKOFF_POLICY, now) : undefined;
   const runtime =
-    service && (backoffChanged || unplaced !== undefined)
+    service && (backoffChanged || unplaced !== undefined || deployments)
       ? {
           runtimeRevision: service.runtimeRevision,
           ...(backoffChanged ? { backoff: decision.backoff ?? null } : {}),
           ...(unplaced !== undefined ? { unplaced } : {}),
+          ...(deployments ? { deployments } : {}),
         }
       : undefined;
   return {

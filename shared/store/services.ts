@@ -63,13 +63,19 @@ export class ServiceStore {
    * Writes runtime fields (backoff, unplaced demand, deployment progress) without touching the
    * spec or its revision. With `ifRevision`, only while the spec is still at that revision.
    */
-  async setRuntime(name: string, fields: Partial<ServiceRuntime>, opts: { ifRevision?: number } = {}): Promise<Service> {
-    const u = buildUpdate(fields as Record<string, unknown>);
+  async setRuntime(name: string, fields: Partial<ServiceRuntime>, opts: { ifRevision?: number; ifRuntimeRevision?: number } = {}): Promise<Service> {
+    // Every runtime write bumps runtimeRevision: writers guarded by it (the stop transaction) re-decide.
+    const u = buildUpdate(fields as Record<string, unknown>, [], { ':rr1': toValue(1), ':rr0': toValue(0) }, ['#rr = if_not_exists(#rr, :rr0) + :rr1']);
+    u.ExpressionAttributeNames['#rr'] = 'runtimeRevision';
     let condition = 'attribute_exists(pk)';
     if (opts.ifRevision !== undefined) {
       u.ExpressionAttributeNames['#rev'] = 'revision';
       u.ExpressionAttributeValues[':rev'] = toValue(opts.ifRevision);
       condition += ' AND #rev = :rev';
+    }
+    if (opts.ifRuntimeRevision !== undefined) {
+      u.ExpressionAttributeValues[':rrExpected'] = toValue(opts.ifRuntimeRevision);
+      condition += opts.ifRuntimeRevision === 0 ? ' AND (attribute_not_exists(#rr) OR #rr = :rrExpected)' : ' AND #rr = :rrExpected';
     }
     try {
       const out = await this.ctx.client.send(

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { HistoryEvent } from '../core/history';
 import type { ObservedTask } from '../core/observed';
-import type { Backoff, Service, UnplacedDemand } from '../core/service';
+import type { Backoff, Deployment, Service, UnplacedDemand } from '../core/service';
 import { fromItem, toItem } from './codec';
 import { buildUpdate, newerVersionUpdate } from './conditional';
 import { intentItem } from './intents';
@@ -51,7 +51,7 @@ export interface StopOutcome {
   started: Array<{ taskArn: string; taskDefinitionArn: string; containerInstanceArn?: string; lastStatus: string; availabilityZone?: string }>;
   history: HistoryEvent[];
   /** New runtime fields for the service (null clears), written only if its runtimeRevision is still `runtimeRevision`. */
-  runtime?: { backoff?: Backoff | null; unplaced?: UnplacedDemand | null; runtimeRevision: number | undefined };
+  runtime?: { backoff?: Backoff | null; unplaced?: UnplacedDemand | null; deployments?: Deployment[]; runtimeRevision: number | undefined };
   startedBy: string;
   group: string;
 }
@@ -88,7 +88,7 @@ export async function recordStopOutcome(ctx: StoreContext, o: StopOutcome): Prom
   if (o.runtime) {
     const set: Record<string, unknown> = {};
     const remove: string[] = [];
-    for (const k of ['backoff', 'unplaced'] as const) {
+    for (const k of ['backoff', 'unplaced', 'deployments'] as const) {
       const v = o.runtime[k];
       if (v === null) remove.push(k);
       else if (v !== undefined) set[k] = v;
