@@ -34,7 +34,7 @@ export interface ApplyResult {
 export const DEFAULT_PLANNER_POLICY: PlannerPolicy = { backoff: DEFAULT_BACKOFF_POLICY, disconnectGraceMs: DEFAULT_DISCONNECT_GRACE_MS };
 
 /** What the planner needs of the store for one service. */
-export async function loadPlanInput(deps: Runtime, service: Service): Promise<{ tasks: StoredTask[]; instances: ObservedInstance[] }> {
+export async function loadPlanInput(deps: { store: Runtime['store'] }, service: Service): Promise<{ tasks: StoredTask[]; instances: ObservedInstance[] }> {
   const [tasks, instances] = await Promise.all([
     queryAll<StoredTask>(deps.store.ctx, { partition: KEY.servicePk(service.name), sortPrefix: PREFIX.task }),
     queryAll<ObservedInstance>(deps.store.ctx, { partition: KEY.clusterPk(service.cluster), sortPrefix: PREFIX.instance }),

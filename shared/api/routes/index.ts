@@ -6,6 +6,7 @@ import { defineRoute, type Route } from '../router';
 import { getCluster, listClusters, putCapacity } from './clusters';
 import { deployService, pauseService, resumeService, scaleService } from './serviceActions';
 import { createService, deleteService, getServiceRoute, listServices, patchService } from './services';
+import { getServicePlan } from './servicePlan';
 import { getServiceStatus, listServiceEvents } from './serviceStatus';
 import { listTaskDefinitionRevisions, registerTaskDefinitionRoute } from './taskDefinitions';
 
@@ -36,6 +37,7 @@ export const routes: readonly Route[] = [
   resumeService,
   deployService,
   getServiceStatus,
+  getServicePlan,
   listServiceEvents,
   registerTaskDefinitionRoute,
   listTaskDefinitionRevisions,

@@ -278,3 +278,40 @@ export const ForceDeleteResult = z
     stoppedTasks: z.array(z.string()).meta({ description: "ARNs of the service's tasks Shepherd asked ECS to stop." }),
   })
   .meta({ id: 'ForceDeleteResult' });
+
+const PlanAction = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('start'), count: z.int(), taskDefinition: z.string(), reason: z.string() }),
+    z.object({ kind: z.literal('startOn'), containerInstanceArns: z.array(z.string()), taskDefinition: z.string(), reason: z.string() }),
+    z.object({
+      kind: z.literal('stop'),
+      taskArn: z.string(),
+      intent: z.enum(['scale-in', 'deployment', 'drain', 'lost-host', 'daemon', 'service-deleted']),
+      reason: z.string(),
+    }),
+  ])
+  .meta({ id: 'PlanAction' });
+
+export const ServicePlan = z
+  .object({
+    name: z.string(),
+    generatedAt: z.string(),
+    deployment: z
+      .object({ verdict: z.enum(['none', 'completed', 'failed']), message: z.string().optional(), rollbackTo: z.string().optional() })
+      .meta({ description: 'What the next pass would conclude about the deployment in progress (it acts on this before planning).' }),
+    actions: z.array(PlanAction).meta({ description: 'What the reconciler would do now, in order. Nothing is executed.' }),
+    summary: z.object({
+      desired: z.int(),
+      live: z.int(),
+      running: z.int(),
+      pending: z.int(),
+      healthy: z.int(),
+      current: z.int(),
+      atRisk: z.int(),
+      occupying: z.int(),
+      maxLive: z.int(),
+      minHealthy: z.int(),
+    }),
+    notes: z.array(z.string()).meta({ description: 'Why something is not (yet) done: maximumPercent, minimumHealthyPercent, backoff, paused.' }),
+  })
+  .meta({ id: 'ServicePlan' });
