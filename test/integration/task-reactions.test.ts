@@ -5,6 +5,8 @@
  */
 import { StopTaskCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordDeployment } from '../../shared/core/deployment';
+import { replanService } from '../../shared/handlers/replan';
 import { recordTaskEvent } from '../../shared/handlers/taskEvents';
 import type { EventEnvelope } from '../../local/sim/types';
 import { makeWorld, type World } from '../helpers/world';
@@ -151,6 +153,18 @@ describe('crash loops back off, and the debt is recorded', () => {
     expect(history).toContain('Replacement Deferred');
     const stopped = (await w.store.tasks.listByService('web')).items.filter((t) => t.stopCode === 'TaskFailedToStart');
     expect(stopped.map((t) => (t as unknown as { replacement: string }).replacement).sort()).toEqual(['deferred', 'replaced']);
+
+    // The fix: a new revision. Its tasks start at once (the old revision's backoff does not apply)
+    // and the service is healthy again.
+    const { RegisterTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
+    const fixed = await w.ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'app', image: 'app:fixed', cpu: 256, memory: 512, essential: true }] }));
+    const arn = fixed.taskDefinition!.taskDefinitionArn!;
+    w.sim.ecs.setFailureModel(arn, { kind: 'healthy' });
+    const s = (await w.store.services.get('web'))!;
+    await w.store.services.update('web', s.revision, { taskDefinition: arn, deployments: recordDeployment(s.deployments, arn, s.revision + 1, new Date(w.clock.now()).toISOString()) });
+    await replanService(w.deps, 'web', 'test pass');
+    await w.settle(30_000);
+    expect(w.liveTasks('web')).toEqual([expect.objectContaining({ taskDefinitionArn: arn, lastStatus: 'RUNNING' })]);
   });
 
   it('a crash of an older task definition does not grow the current one\'s backoff', async () => {
