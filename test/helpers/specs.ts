@@ -1,4 +1,4 @@
-import { DEFAULT_DEPLOYMENT_CONFIGURATION, type ServiceSpec } from '../../shared/core/service';
+import { DEFAULT_DEPLOYMENT_CONFIGURATION, type Service, type ServiceSpec } from '../../shared/core/service';
 import type { ObservedInstance, ObservedTask } from '../../shared/core/observed';
 
 export function serviceSpec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
@@ -53,4 +53,9 @@ export function observedInstance(overrides: Partial<ObservedInstance> = {}): Obs
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };
+}
+
+/** A stored service (spec + bookkeeping) for pure tests. */
+export function storedService(overrides: Partial<Service> = {}, spec: Partial<ServiceSpec> = {}): Service {
+  return { ...serviceSpec(spec), status: 'ACTIVE', revision: 1, createdAt: '', updatedAt: '', deployments: [], ...overrides };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordInstanceEvent } from '../../shared/handlers/instanceEvents';
 import { recordTaskEvent, type TaskEventDeps } from '../../shared/handlers/taskEvents';
-import { unreachableEcs } from '../helpers/ecs';
+import { testDeps } from '../helpers/ecs';
 import { fixture, managedTaskEvent } from '../helpers/fixtures';
 import { makeTestStore, type TestStore } from '../helpers/store';
 
@@ -11,12 +11,7 @@ let rt: TaskEventDeps;
 
 beforeAll(async () => {
   t = await makeTestStore();
-  rt = {
-    ecs: unreachableEcs,
-    store: t.store,
-    now: () => new Date(),
-    config: { tableName: t.tableName, eventBusName: 'bus', stage: 'test', taskTtlSeconds: 3600, eventTtlSeconds: 86400 },
-  };
+  rt = testDeps(t);
 });
 afterAll(() => t.client.destroy());
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishOutbox } from '../../shared/handlers/outbox';
 import { recordTaskEvent } from '../../shared/handlers/taskEvents';
 import type { TaskEventDeps } from '../../shared/handlers/taskEvents';
-import { unreachableEcs } from '../helpers/ecs';
+import { testDeps } from '../helpers/ecs';
 import { pollTableStream, type StreamPoller } from '../../local/streams';
 import { readStack } from '../../local/stack';
 import { CallLog } from '../../local/sim/calls';
@@ -29,12 +29,7 @@ const faults = new Faults(seededRandom(7));
 
 beforeAll(async () => {
   t = await makeTestStore();
-  rt = {
-    ecs: unreachableEcs,
-    store: t.store,
-    now: () => new Date(),
-    config: { tableName: t.tableName, eventBusName: 'shepherd-test', stage: 'test', taskTtlSeconds: 3600, eventTtlSeconds: 86400 },
-  };
+  rt = testDeps(t);
   bus = new EventBridgeSimulator({ clock: new VirtualClock(), random: seededRandom(1), accountId: '123456789012', region: 'us-east-1' });
   server = await startSimServer({ json: [bus], query: [], faults, calls: new CallLog() });
   events = new EventBridgeClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });

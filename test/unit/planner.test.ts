@@ -5,22 +5,14 @@ import { DEFAULT_BACKOFF_POLICY } from '../../shared/core/backoff';
 import type { ObservedInstance } from '../../shared/core/observed';
 import { planService, type Action, type PlannedTask, type PlannerPolicy } from '../../shared/core/planner';
 import type { Service } from '../../shared/core/service';
-import { observedInstance, serviceSpec } from '../helpers/specs';
+import { observedInstance, storedService } from '../helpers/specs';
 
 const NOW = Date.parse('2026-01-01T12:00:00.000Z');
 const policy: PlannerPolicy = { backoff: DEFAULT_BACKOFF_POLICY, disconnectGraceMs: 5 * 60_000 };
 const TD = 'arn:aws:ecs:us-east-1:1:task-definition/web:1';
 const TD2 = 'arn:aws:ecs:us-east-1:1:task-definition/web:2';
 
-const svc = (o: Partial<Service> = {}): Service => ({
-  ...serviceSpec({ taskDefinition: 'web:1' }),
-  status: 'ACTIVE',
-  revision: 1,
-  createdAt: '',
-  updatedAt: '',
-  deployments: [],
-  ...o,
-});
+const svc = (o: Partial<Service> = {}): Service => storedService(o, { taskDefinition: 'web:1' });
 const host = (n: number, o: Partial<ObservedInstance> = {}) =>
   observedInstance({ containerInstanceArn: `ci-${n}`, availabilityZone: `us-east-1${'abc'[n % 3]}`, updatedAt: '2026-01-01T11:59:00.000Z', ...o });
 let seq = 0;

@@ -2,18 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_BACKOFF_POLICY as P } from '../../shared/core/backoff';
 import { decideOnStop, sameFamilyRevision } from '../../shared/core/replacement';
 import type { Service } from '../../shared/core/service';
-import { observedTask, serviceSpec } from '../helpers/specs';
+import { observedTask, storedService } from '../helpers/specs';
 
 const now = Date.parse('2026-01-01T01:00:00.000Z');
-const service = (o: Partial<Service> = {}): Service => ({
-  ...serviceSpec(),
-  status: 'ACTIVE',
-  revision: 1,
-  createdAt: '',
-  updatedAt: '',
-  deployments: [],
-  ...o,
-});
+const service = (o: Partial<Service> = {}): Service => storedService(o, {});
 const stopped = (o = {}) =>
   observedTask({ lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', startedAt: '2026-01-01T00:00:00.000Z', stoppedAt: '2026-01-01T00:59:00.000Z', ...o });
 const decide = (svc: Service | undefined, task = stopped()) => decideOnStop({ service: svc, task, now, policy: P, random: () => 0 });
