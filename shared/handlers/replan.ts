@@ -3,7 +3,7 @@
  * (shared/core/planner.ts), carried out through the ECS adapter. Used by the event path when an
  * instance drains, joins or comes back, and when a replacement it was waiting for is RUNNING.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DEFAULT_BACKOFF_POLICY } from '../core/backoff';
 import { groupFor, startedByFor } from '../core/markers';
@@ -15,6 +15,7 @@ import { startOnInstances, stopTask } from '../ecs/startStop';
 import { planToken } from '../ecs/token';
 import type { Runtime } from '../runtime';
 import { markStopIntent, recordStarts } from '../store/intents';
+import { acquireLease, releaseLease } from '../store/leases';
 import { progressDeployment } from './deployment';
 import { queryAll } from '../store/query';
 import { KEY, PREFIX } from '../store/table';
@@ -56,6 +57,33 @@ export function planKeyFor(service: Service, tasks: PlannedTask[]): string {
  * instance; concurrent events for other instances act for theirs, so none starts a daemon twice).
  */
 export async function replanService(deps: ActDeps, name: string, why: string, opts: { onlyInstance?: string } = {}): Promise<{ plan?: Plan; result?: ApplyResult }> {
+  // One actor per service at a time (event handlers and reconciler passes alike): a second one
+  // waits, then plans on the state the first left behind, so two views never both start tasks.
+  const owner = `event-${randomUUID()}`;
+  await takeLease(deps, name, owner);
+  try {
+    return await replanHeld(deps, name, why, opts);
+  } finally {
+    await releaseLease(deps.store.ctx, name, owner);
+  }
+}
+
+export class ServiceBusyError extends Error {
+  override readonly name = 'ServiceBusyError';
+}
+
+const LEASE_MS = 60_000;
+
+async function takeLease(deps: ActDeps, name: string, owner: string): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    if (await acquireLease(deps.store.ctx, name, owner, LEASE_MS)) return;
+    await new Promise((r) => setTimeout(r, Math.min(500, 25 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random())));
+  }
+  // Retryable: Lambda retries the event, and the holder will have moved the service along by then.
+  throw new ServiceBusyError(`service ${name} is being acted on by another handler or pass`);
+}
+
+async function replanHeld(deps: ActDeps, name: string, why: string, opts: { onlyInstance?: string }): Promise<{ plan?: Plan; result?: ApplyResult }> {
   const stored = await deps.store.services.get(name);
   if (!stored) return {};
   const { tasks, instances } = await loadPlanInput(deps, stored);
