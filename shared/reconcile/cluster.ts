@@ -29,7 +29,9 @@ import { randomUUID } from 'node:crypto';
 import type { Task } from '@aws-sdk/client-ecs';
 import { startedByFor } from '../core/markers';
 import { isTerminal, type ObservedInstance, type ObservedTask } from '../core/observed';
+import { judgeDeployment } from '../core/deployment';
 import { planService, type PlannerPolicy } from '../core/planner';
+import { progressDeployment } from '../handlers/deployment';
 import type { Service } from '../core/service';
 import {
   chunk,
@@ -163,7 +165,8 @@ async function pass(deps: ReconcileDeps, cluster: string, summary: ClusterSummar
   const work = view.services.filter((service) => {
     const own = byService.get(service.name) ?? [];
     if (service.status !== 'ACTIVE' && own.length === 0) return true; // to delete
-    return planService({ service, tasks: own, instances, now, policy }).actions.length > 0;
+    // Work: actions to take, or a deployment verdict to record (completed, failed, rolled back).
+    return planService({ service, tasks: own, instances, now, policy }).actions.length > 0 || judgeDeployment(service, own, new Date(now).toISOString()).kind !== 'none';
   });
   if (work.length === 0) return;
 
@@ -363,11 +366,13 @@ async function actOn(
     return;
   }
   try {
-    const [service, tasks] = await Promise.all([
+    const [stored, tasks] = await Promise.all([
       deps.store.services.get(name),
       queryAll<StoredTask>(ctx, { partition: KEY.servicePk(name), sortPrefix: PREFIX.task }),
     ]);
-    if (!service || service.cluster !== cluster) return;
+    if (!stored || stored.cluster !== cluster) return;
+    // A deployment's verdict comes first: the plan follows it (e.g. a rollback's task definition).
+    const service = await progressDeployment(deps, stored, tasks);
     const live = tasks.filter((t) => !isTerminal(t.lastStatus));
     if (service.status !== 'ACTIVE' && live.length === 0) {
       await deleteDrained(deps, service, summary);

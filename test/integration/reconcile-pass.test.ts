@@ -32,7 +32,11 @@ describe('a new service', () => {
     await w.settle(30_000);
     expect(running(w, 'web')).toHaveLength(4);
 
+    // The second pass records that the first deployment completed, and starts nothing.
     const runTasks = w.sim.calls.count('ecs', 'RunTask');
+    const settle = await pass(w);
+    expect(settle).toMatchObject({ started: 0, stopped: 0, errors: [] });
+    expect((await w.store.services.get('web'))?.deployments[0]?.rolloutState).toBe('COMPLETED');
     const second = await pass(w);
     expect(second).toMatchObject({ services: 1, acted: [], started: 0, stopped: 0, errors: [] });
     expect(second.drift.described).toBe(0);
