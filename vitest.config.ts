@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure logic and the in-process simulator) needs nothing running;
-// `integration` also starts DynamoDB Local once for the run (test/setup/dynamodb.ts).
+// Three projects: `unit` (pure logic and the in-process simulator) needs nothing running;
+// `integration` also starts DynamoDB Local once for the run (test/setup/dynamodb.ts);
+// `e2e` starts the whole sandbox in-process and drives the dashboard in Debian's Chromium
+// (skipped, with a message, only where /usr/bin/chromium is absent and CI is not set).
 export default defineConfig({
   test: {
     // Handlers log JSON through Powertools; keep test output readable.
@@ -23,6 +25,15 @@ export default defineConfig({
           globalSetup: ['test/setup/dynamodb.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
         },
       },
     ],

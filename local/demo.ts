@@ -1,7 +1,5 @@
 /** The demo `npm start` seeds: a cluster with an Auto Scaling group of 3 instances and two services. */
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { DEFAULT_DEPLOYMENT_CONFIGURATION } from '../shared/core/service';
-import { ConflictError } from '../shared/store';
 import { LOCAL_CREDENTIALS } from './dynamodb';
 import type { Sandbox } from './sandbox';
 
@@ -42,24 +40,12 @@ export async function seedDemo(sb: Sandbox): Promise<void> {
     // Real EC2 hosts take a minute or more to boot and register; the demo's boot in seconds.
     warmupMs: 5_000,
   });
-  await sb.store.clusters.ensure(DEMO_CLUSTER);
-  const common = {
-    cluster: DEMO_CLUSTER,
-    launchType: 'EC2' as const,
-    placementConstraints: [],
-    deploymentConfiguration: DEFAULT_DEPLOYMENT_CONFIGURATION,
-    loadBalancers: [],
-    tags: { demo: 'true' },
-    paused: false,
-  };
-  for (const spec of [
-    { ...common, name: 'web', taskDefinition: 'web:1', desiredCount: 6, schedulingStrategy: 'REPLICA' as const, placementStrategy: [{ type: 'spread' as const, field: 'attribute:ecs.availability-zone' }] },
-    { ...common, name: 'log-agent', taskDefinition: 'log-agent:1', desiredCount: 0, schedulingStrategy: 'DAEMON' as const, placementStrategy: [] },
+  // Services through the public API, exactly as a user would create them.
+  for (const body of [
+    { name: 'web', cluster: DEMO_CLUSTER, taskDefinition: 'web:1', desiredCount: 6, placementStrategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }], tags: { demo: 'true' } },
+    { name: 'log-agent', cluster: DEMO_CLUSTER, taskDefinition: 'log-agent:1', schedulingStrategy: 'DAEMON', tags: { demo: 'true' } },
   ]) {
-    try {
-      await sb.store.services.create(spec);
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-    }
+    const res = await fetch(`${sb.apiUrl}/services`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== 201 && res.status !== 200) throw new Error(`seeding ${body.name}: ${res.status} ${await res.text()}`);
   }
 }

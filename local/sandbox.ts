@@ -7,6 +7,7 @@ import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventb
 import { ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createStore, type Store } from '../shared/store';
+import { serveDashboard } from './dashboard/server';
 import { createLocalTable, LOCAL_CREDENTIALS, localDynamoClient, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { serveHttpApi } from './http';
 import { lambdaContext, loadHandler } from './invoke';
@@ -24,6 +25,8 @@ export interface SandboxOptions {
   seed?: number;
   /** Log level for Shepherd's functions (Powertools). */
   logLevel?: string;
+  /** Serve the dashboard (local/dashboard) on this loopback port; 0 = any free port; absent = no dashboard. */
+  dashboardPort?: number;
 }
 
 export interface Sandbox {
@@ -35,6 +38,8 @@ export interface Sandbox {
   tableName: string;
   busName: string;
   apiUrl: string;
+  /** The dashboard's page, when `dashboardPort` was given. */
+  dashboardUrl?: string;
   /** Invocations per function so far. */
   invocations: Map<string, number>;
   errors: Array<{ fn: string; error: string }>;
@@ -123,6 +128,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
   }
 
+  let dashboardUrl: string | undefined;
+  if (opts.dashboardPort !== undefined) {
+    const dashboard = await serveDashboard({ apiUrl, simEndpoint: sim.endpoint, port: opts.dashboardPort });
+    dashboardUrl = dashboard.url;
+    stoppers.unshift(() => dashboard.close());
+  }
+
   return {
     stage,
     sim,
@@ -132,6 +144,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     tableName,
     busName,
     apiUrl,
+    ...(dashboardUrl ? { dashboardUrl } : {}),
     invocations,
     errors,
     pollStream: async () => {

@@ -1,7 +1,7 @@
 /**
  * `npm start`: Shepherd on one machine, on loopback, with a seeded demo. No AWS account needed.
- * Env: SHEPHERD_API_PORT (default 8080), SHEPHERD_SIM_PORT (4566), SHEPHERD_KEEP_DATA=1 keeps
- * DynamoDB data in .local-data/ across runs.
+ * Env: SHEPHERD_API_PORT (default 8080), SHEPHERD_SIM_PORT (4566), SHEPHERD_DASHBOARD_PORT (8081),
+ * SHEPHERD_KEEP_DATA=1 keeps DynamoDB data in .local-data/ across runs.
  */
 import { mkdirSync } from 'node:fs';
 import { DEMO_CLUSTER, seedDemo } from './demo';
@@ -14,11 +14,13 @@ const sb = await startSandbox({
   clock: 'real',
   apiPort: Number(process.env.SHEPHERD_API_PORT ?? 8080),
   simPort: Number(process.env.SHEPHERD_SIM_PORT ?? 4566),
+  dashboardPort: Number(process.env.SHEPHERD_DASHBOARD_PORT ?? 8081),
   ...(keep ? { dataDir: '.local-data' } : {}),
 });
 await seedDemo(sb);
 
 console.log(`Shepherd sandbox up in ${((Date.now() - started) / 1000).toFixed(1)} s (stage "${sb.stage}")`);
+console.log(`  Dashboard       ${sb.dashboardUrl ?? '-'}`);
 console.log(`  HTTP API        ${sb.apiUrl}`);
 console.log(`  AWS simulator   ${sb.sim.endpoint}   (ECS, EventBridge, Auto Scaling; e.g. AWS_ENDPOINT_URL=${sb.sim.endpoint} aws ecs list-container-instances --cluster ${DEMO_CLUSTER})`);
 console.log(`  DynamoDB Local  ${sb.dynamo.endpoint}   (table ${sb.tableName})`);
