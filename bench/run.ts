@@ -9,6 +9,7 @@ import { createLocalTable, localDynamoClient, startLocalDynamo } from '../local/
 import { coldStart } from './coldstart';
 import { reaction } from './reaction';
 import { ruleFiltering } from './cost';
+import { reconcileAtScale } from './reconcile';
 
 const started = Date.now();
 const dynamo = await startLocalDynamo();
@@ -21,6 +22,8 @@ try {
   const cost = await ruleFiltering();
   console.log('measuring cold start (bundles and import times)…');
   const cs = await coldStart();
+  console.log('measuring the reconciler at scale (2,000 services / 20,000 tasks / 1,000 instances; ~2 min)…');
+  const rec = await reconcileAtScale({ client });
 
   const results = {
     generatedAt: new Date().toISOString(),
@@ -30,6 +33,16 @@ try {
       ddbWritesPerEvent: r.ddbWritesPerEvent,
       duplicateEcsCalls: r.duplicateEcsCalls,
       latencyRatio: r.latencyRatio,
+    },
+    reconcile: {
+      services: rec.services,
+      tasks: rec.tasks,
+      instances: rec.instances,
+      awsCalls: rec.awsCalls,
+      lowerBound: rec.lowerBound,
+      callRatio: rec.callRatio,
+      timeRatio: rec.timeRatio,
+      peakRssMb: rec.peakRssMb,
     },
     coldStart: cs.map((c) => ({ function: c.function, bundleBytes: c.bundleBytes, sdkOnlyBytes: c.sdkOnlyBytes, importRatio: c.importRatio })),
     cost: { rawEcsEvents: cost.rawEcsEvents, invocations: cost.invocations, invocationShare: cost.invocationShare, ddbWritesPerEvent: r.ddbWritesPerEvent },
@@ -47,6 +60,8 @@ try {
   ]);
   console.log('Cost (rule filtering over a simulated cluster\'s raw ECS events)');
   console.table([{ rawEcsEvents: cost.rawEcsEvents, invocations: cost.invocations, invocationShare: cost.invocationShare, byFunction: JSON.stringify(cost.byFunction) }]);
+  console.log('Reconcile at scale (one full pass, store already matching ECS)');
+  console.table([{ services: rec.services, tasks: rec.tasks, instances: rec.instances, awsCalls: rec.awsCalls, lowerBound: rec.lowerBound, callRatio: rec.callRatio, timeRatio: rec.timeRatio, peakRssMb: rec.peakRssMb }]);
   console.log('Cold start (esbuild bundles as deployed; import time median)');
   console.table(cs);
   console.log(`\nwrote bench/results.json in ${((Date.now() - started) / 1000).toFixed(1)} s`);
