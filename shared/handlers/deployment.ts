@@ -10,11 +10,30 @@ import type { Service } from '../core/service';
 import type { Runtime } from '../runtime';
 import { ConflictError } from '../store';
 
+/**
+ * `Deployment Started` for the service's PRIMARY deployment. Idempotent (keyed by the deployment's
+ * id and creation time): the API writes it when it records a deployment, and a verdict writes it
+ * again first, so it is never missing before its `Completed` / `Failed`.
+ */
+export async function recordDeploymentStarted(store: Runtime['store'], service: Service): Promise<void> {
+  const primary = primaryOf(service);
+  if (!primary) return;
+  await store.history.append({
+    id: `${primary.id}:started`,
+    type: 'Deployment Started',
+    subject: service.name,
+    time: primary.createdAt,
+    message: `deployment ${primary.id} of ${primary.taskDefinition} started`,
+    detail: { deploymentId: primary.id, taskDefinition: primary.taskDefinition, desiredCount: service.desiredCount },
+  });
+}
+
 export async function progressDeployment(deps: Runtime, service: Service, tasks: PlannedTask[]): Promise<Service> {
   const now = deps.now().toISOString();
   const verdict = judgeDeployment(service, tasks, now);
   if (verdict.kind === 'none') return service;
   const primary = primaryOf(service)!;
+  await recordDeploymentStarted(deps.store, service);
   try {
     if (verdict.kind === 'completed') {
       const updated = await deps.store.services.setRuntime(service.name, { deployments: verdict.deployments }, { ifRevision: service.revision, ifRuntimeRevision: service.runtimeRevision ?? 0 });

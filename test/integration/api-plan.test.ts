@@ -33,6 +33,8 @@ describe('GET /services/{name}/plan', () => {
     await h.runManagedTask('roll', cluster, v1);
     await h.runManagedTask('roll', cluster, v1);
     expect((await h.call({ method: 'POST', path: '/services/roll/deploy', body: { taskDefinition: 'web:2' } })).status).toBe(202);
+    const events = (await h.call({ method: 'GET', path: '/services/roll/events' })).body;
+    expect(events.items).toEqual([expect.objectContaining({ type: 'Deployment Started', detail: expect.objectContaining({ deploymentId: 'd2' }) })]);
     const plan = (await h.call({ method: 'GET', path: '/services/roll/plan' })).body;
     expect(plan.actions).toEqual([expect.objectContaining({ kind: 'start', count: 1 })]);
     expect(plan.notes.join(' ')).toMatch(/older task definitions wait/);

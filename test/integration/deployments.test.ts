@@ -69,7 +69,10 @@ describe('rolling deployments', () => {
     const s = await w.store.services.get('web');
     expect(s?.deployments[0]).toMatchObject({ taskDefinition: td2, status: 'PRIMARY', rolloutState: 'COMPLETED' });
     expect(s?.deployments.slice(1).every((d) => d.status === 'INACTIVE')).toBe(true);
-    expect((await w.store.history.list('web', { limit: 100 })).items.map((e) => e.type)).toContain('Deployment Completed');
+    const id = s!.deployments[0]!.id;
+    const mine = (await w.store.history.list('web', { limit: 100 })).items.filter((e) => e.detail.deploymentId === id).map((e) => e.type);
+    // Newest first: the rollout's start, then its completion.
+    expect(mine).toEqual(['Deployment Completed', 'Deployment Started']);
   });
 
   it('a revision that cannot start trips the circuit breaker and rolls back to the last completed one', async () => {

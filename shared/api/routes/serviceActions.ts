@@ -4,6 +4,7 @@
  * current revision, retrying a lost race. Repeating an action that is already in effect changes
  * nothing and answers 200.
  */
+import { recordDeploymentStarted } from '../../handlers/deployment';
 import { deploymentChanges, isCurrentTaskDefinition } from '../deployments';
 import { resolveTaskDefinition, type ResolvedTaskDefinition } from '../ecs';
 import { assertNotDraining, mutateService } from '../mutate';
@@ -93,6 +94,7 @@ export const deployService = defineRoute({
       if (problems.length) throw invalid(problems.map((p) => ({ field: 'body.taskDefinition', message: `${p.field.replace(/^body\./, '')}: ${p.message}` })));
       return deploymentChanges(s, td.arn, deps.now().toISOString());
     });
+    if (changed) await recordDeploymentStarted(deps.store, service);
     return serviceResponse(changed ? 202 : 200, service);
   },
 });

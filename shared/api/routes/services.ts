@@ -3,6 +3,7 @@ import { isTerminal } from '../../core/observed';
 import { isManagedBy, serviceFromGroup } from '../../core/markers';
 import type { Service } from '../../core/service';
 import { ConflictError, NotFoundError } from '../../store';
+import { recordDeploymentStarted } from '../../handlers/deployment';
 import { isCurrentTaskDefinition, deploymentChanges } from '../deployments';
 import { DELETE_STOP_REASON, resolveTaskDefinition, stopTask } from '../ecs';
 import { etagOf, ifMatchAccepts, json } from '../http';
@@ -120,6 +121,7 @@ export const patchService = defineRoute({
   problems: [404, 409, 412, 413, 415, 428],
   async handle({ params, body, ifMatch, deps }) {
     if (Object.keys(body).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
+    let deployed = false;
     const { service } = await mutateService(deps, params.name, ifMatch, async (s) => {
       assertNotDraining(s);
       const { spec, errors } = applyPatch(s, body);
@@ -136,8 +138,10 @@ export const patchService = defineRoute({
         }
       }
       const changes: ServiceChanges = { ...specChanges(specOf(s), spec), ...deployment };
+      deployed = deployment.deployments !== undefined;
       return Object.keys(changes).length ? changes : undefined;
     });
+    if (deployed) await recordDeploymentStarted(deps.store, service);
     return serviceResponse(200, service);
   },
 });
