@@ -42,6 +42,8 @@ export interface Sandbox {
   dashboardUrl?: string;
   /** Invocations per function so far. */
   invocations: Map<string, number>;
+  /** Invokes one of the stack's functions by name now, as Lambda would (e.g. a reconcile pass). */
+  invoke(fn: string, event: unknown): Promise<unknown>;
   errors: Array<{ fn: string; error: string }>;
   /** Runs due scheduled functions and delivers the table stream now (virtual-clock runs). */
   pollStream(): Promise<number>;
@@ -78,6 +80,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   events.destroy();
 
   const invocations = new Map<string, number>();
+  const byName = new Map<string, (event: unknown) => Promise<unknown>>();
   const errors: Sandbox['errors'] = [];
   const stoppers: Array<() => void | Promise<void>> = [];
   const pollers: StreamPoller[] = [];
@@ -96,6 +99,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   for (const fn of readStack({ stage }).functions) {
     const invoke = invoker(fn, await loadHandler(fn));
+    byName.set(fn.name, invoke);
     for (const ev of fn.events) {
       if (ev.kind === 'eventBridge') {
         stoppers.push(sim.events.subscribe('default', ev.pattern, async (e) => void (await invoke(e)), fn.name));
@@ -146,6 +150,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     apiUrl,
     ...(dashboardUrl ? { dashboardUrl } : {}),
     invocations,
+    invoke: (name, event) => {
+      const fn = byName.get(name);
+      if (!fn) throw new Error(`no function ${name} in serverless.yml`);
+      return fn(event);
+    },
     errors,
     pollStream: async () => {
       let n = 0;

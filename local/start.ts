@@ -18,6 +18,8 @@ const sb = await startSandbox({
   ...(keep ? { dataDir: '.local-data' } : {}),
 });
 await seedDemo(sb);
+// A first reconcile pass now rather than in a minute: the demo's services start at once.
+await sb.invoke('reconcile', { source: 'npm start' });
 
 console.log(`Shepherd sandbox up in ${((Date.now() - started) / 1000).toFixed(1)} s (stage "${sb.stage}")`);
 console.log(`  Dashboard       ${sb.dashboardUrl ?? '-'}`);
