@@ -58,7 +58,8 @@ describe('GET /services/{name}/status', () => {
     expect(s.tasks.byAvailabilityZone.length).toBeGreaterThan(0);
     expect(s.deploymentInProgress).toMatchObject({ id: 'd2', taskDefinition: v2, status: 'PRIMARY' });
     expect(s.deployments.map((d: { id: string }) => d.id)).toEqual(['d2', 'd1']);
-    expect(s.events.map((e: { id: string }) => e.id)).toEqual(['e11', 'e10', 'e9', 'e8', 'e7', 'e6', 'e5', 'e4', 'e3', 'e2']);
+    // The deploy above wrote `Deployment Started` now, after the synthetic events' 2026-01-01 times.
+    expect(s.events.map((e: { id: string }) => e.id)).toEqual(['d2:started', 'e11', 'e10', 'e9', 'e8', 'e7', 'e6', 'e5', 'e4', 'e3']);
     expect(s.backoff).toBeUndefined();
   });
 
@@ -88,7 +89,7 @@ describe('GET /services/{name}/events', () => {
       ids.push(...a.body.items.map((e: { id: string }) => e.id));
       nextToken = a.body.nextToken;
     } while (nextToken);
-    expect(ids).toEqual(Array.from({ length: 12 }, (_, i) => `e${11 - i}`));
+    expect(ids).toEqual(['d2:started', ...Array.from({ length: 12 }, (_, i) => `e${11 - i}`)]);
   });
 
   it('404 for a service that never existed; a deleted one keeps its history; bad tokens are 400', async () => {
@@ -96,7 +97,7 @@ describe('GET /services/{name}/events', () => {
     await h.call({ method: 'DELETE', path: '/services/st', query: { force: 'true' } });
     const after = await h.call({ method: 'GET', path: '/services/st/events', query: { limit: '1' } });
     expect(after.status).toBe(200);
-    expect(after.body.items[0].id).toBe('e11');
+    expect(after.body.items[0].id).toBe('d2:started');
     expect((await h.call({ method: 'GET', path: '/services/st/events', query: { nextToken: 'x' } })).status).toBe(400);
   });
 });
