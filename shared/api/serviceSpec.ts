@@ -81,6 +81,11 @@ export function specProblems(spec: ServiceSpec, given: { desiredCount: boolean; 
   if (spec.schedulingStrategy === 'DAEMON') {
     if (given.desiredCount) errors.push({ field: 'body.desiredCount', message: 'DAEMON services run one task per container instance: desiredCount cannot be set' });
     if (spec.placementStrategy.length > 0) errors.push({ field: 'body.placementStrategy', message: 'DAEMON services do not take a placementStrategy' });
+    // Daemon tasks are placed with StartTask on chosen instances, which takes no constraints;
+    // Shepherd does not evaluate the cluster query language itself yet. Refuse rather than ignore.
+    if (spec.placementConstraints.some((c) => c.type === 'memberOf')) {
+      errors.push({ field: 'body.placementConstraints', message: 'memberOf constraints are not supported for DAEMON services yet (every ACTIVE instance gets one task)' });
+    }
   }
   if (spec.launchType !== undefined && spec.capacityProviderStrategy !== undefined) {
     errors.push({ field: 'body.capacityProviderStrategy', message: 'give launchType or capacityProviderStrategy, not both' });

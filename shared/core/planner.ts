@@ -111,6 +111,9 @@ function planReplica({ service, tasks, instances, now, policy }: PlanInput): Pla
   const minHealthy = Math.ceil((desired * minimumHealthyPercent) / 100);
 
   const wanted = tasks.filter((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus !== 'STOPPED' && !t.stopIntent);
+  // Asked to stop by someone else and not yet STOPPED: the task event path replaces it when it
+  // stops, so it still counts as present here — never replaced twice.
+  const leaving = tasks.filter((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus === 'STOPPED' && !t.stopIntent && hostOf(t, hosts) !== 'lost');
   const lost = wanted.filter((t) => hostOf(t, hosts) === 'lost');
   const live = wanted.filter((t) => hostOf(t, hosts) !== 'lost');
   const draining = live.filter((t) => hostOf(t, hosts) === 'draining');
@@ -145,7 +148,7 @@ function planReplica({ service, tasks, instances, now, policy }: PlanInput): Pla
   for (const t of lost) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: 'lost-host', reason: 'its host is lost (deregistered or disconnected beyond the grace period)' });
 
   // Starts: make up for what is not current and settled, within maximumPercent and the backoff.
-  const need = desired - currentSettled.length;
+  const need = desired - currentSettled.length - leaving.length;
   if (need > 0) {
     const room = maxLive - occupying;
     if (room <= 0) {
@@ -225,6 +228,7 @@ function planDaemon({ service, tasks, instances, now, policy }: PlanInput): Plan
   const deleting = service.status !== 'ACTIVE';
   const eligible = deleting ? [] : instances.filter((i) => i.status === 'ACTIVE' && i.agentConnected && i.cluster === service.cluster);
   const wanted = tasks.filter((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus !== 'STOPPED' && !t.stopIntent);
+  const leavingHosts = new Set(tasks.filter((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus === 'STOPPED' && !t.stopIntent && t.containerInstanceArn).map((t) => t.containerInstanceArn!));
   const byHost = new Map<string, PlannedTask[]>();
   for (const t of wanted) if (t.containerInstanceArn) byHost.set(t.containerInstanceArn, [...(byHost.get(t.containerInstanceArn) ?? []), t]);
   const summary: PlanSummary = {
@@ -251,7 +255,8 @@ function planDaemon({ service, tasks, instances, now, policy }: PlanInput): Plan
     // A daemon deployment replaces in place: stop the old one, start the new one.
     for (const t of here.filter((x) => !current.includes(x))) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: 'deployment', reason: `replaced by ${service.taskDefinition}` });
     for (const t of current.slice(1)) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: 'daemon', reason: 'one daemon task per instance' });
-    if (current.length === 0) missing.push(i.containerInstanceArn);
+    // A daemon task still stopping there is replaced by the task event path when it stops.
+    if (current.length === 0 && !leavingHosts.has(i.containerInstanceArn)) missing.push(i.containerInstanceArn);
   }
   for (const [arn, ts] of byHost) {
     if (eligibleArns.has(arn)) continue;

@@ -48,8 +48,14 @@ export async function loadPlanInput(deps: { store: Runtime['store'] }, service: 
  * the same RunTask tokens, so two handlers acting on the same view start the same tasks once.
  */
 export function planKeyFor(service: Service, tasks: PlannedTask[]): string {
-  const live = tasks.filter((t) => t.lastStatus !== 'STOPPED' && !t.stopIntent).map((t) => t.taskArn).sort();
-  return createHash('sha256').update(`${service.revision}|${service.taskDefinition}|${service.desiredCount}|${live.join(',')}`).digest('base64url').slice(0, 32);
+  // Every task the store holds (stopped ones too) and the runtime revision: an attempt whose tasks
+  // have since stopped, or that placed nothing (unplaced demand was recorded), never repeats its
+  // token — ECS would answer a repeated token with the old attempt's result for 24 hours.
+  const all = tasks.map((t) => `${t.taskArn}:${t.lastStatus === 'STOPPED' ? 'S' : 'L'}${t.stopIntent ? 'I' : ''}`).sort();
+  return createHash('sha256')
+    .update(`${service.revision}|${service.runtimeRevision ?? 0}|${service.taskDefinition}|${service.desiredCount}|${all.join(',')}`)
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 /**

@@ -78,7 +78,10 @@ async function handleStop(stopped: ObservedTask, eventTime: string, deps: TaskEv
       // An on-purpose stop (drain, deployment, scale-in) frees room, and a deployment's failure may
       // trip its circuit breaker: let the planner take the next step now.
       const tripped = outcome.runtime?.deployments?.some((d) => d.status === 'PRIMARY' && service && d.failedTasks >= breakerThreshold(service.desiredCount));
-      if ((stored?.stopIntent || tripped) && service?.status === 'ACTIVE' && !service.paused) {
+      // A daemon task is replaced on its own host at once (the planner decides whether it still belongs there).
+      if (service?.schedulingStrategy === 'DAEMON' && service.status === 'ACTIVE' && !service.paused && !stored?.stopIntent && stopped.containerInstanceArn) {
+        await replanService(deps, service.name, `daemon task ${stopped.taskArn.slice(stopped.taskArn.lastIndexOf('/') + 1)} stopped`, { onlyInstance: stopped.containerInstanceArn });
+      } else if ((stored?.stopIntent || tripped) && service?.status === 'ACTIVE' && !service.paused) {
         await replanService(deps, service.name, tripped ? 'deployment circuit breaker threshold reached' : `${stored?.stopIntent} stop of ${stopped.taskArn.slice(stopped.taskArn.lastIndexOf('/') + 1)} completed`);
       }
       return {
@@ -178,6 +181,7 @@ function buildOutcome(
     service && (backoffChanged || unplaced !== undefined || deployments)
       ? {
           runtimeRevision: service.runtimeRevision,
+          revision: service.revision,
           ...(backoffChanged ? { backoff: decision.backoff ?? null } : {}),
           ...(unplaced !== undefined ? { unplaced } : {}),
           ...(deployments ? { deployments } : {}),

@@ -64,7 +64,11 @@ export async function reconcileAll(deps: ReconcileDeps, opts: PassOptions = {}):
   const t0 = Date.now();
   const own: CallCounts = {};
   countCalls(deps.store.ctx.client);
-  const clusters = opts.clusters ?? (await withCallCounts(own, () => listClusterNames(deps)));
+  const listed = opts.clusters ?? (await withCallCounts(own, () => listClusterNames(deps)));
+  // Start each pass at a different cluster, so a pass that runs short of time never leaves the
+  // same clusters behind twice in a row.
+  const offset = listed.length ? Math.floor(deps.now().getTime() / 60_000) % listed.length : 0;
+  const clusters = [...listed.slice(offset), ...listed.slice(0, offset)];
   const reserve = opts.reserveMs ?? 120_000;
   const skipped: string[] = [];
   const results = await mapLimit(clusters, opts.clusterConcurrency ?? 4, async (cluster) => {

@@ -51,7 +51,7 @@ export interface StopOutcome {
   started: Array<{ taskArn: string; taskDefinitionArn: string; containerInstanceArn?: string; lastStatus: string; availabilityZone?: string }>;
   history: HistoryEvent[];
   /** New runtime fields for the service (null clears), written only if its runtimeRevision is still `runtimeRevision`. */
-  runtime?: { backoff?: Backoff | null; unplaced?: UnplacedDemand | null; deployments?: Deployment[]; runtimeRevision: number | undefined };
+  runtime?: { backoff?: Backoff | null; unplaced?: UnplacedDemand | null; deployments?: Deployment[]; runtimeRevision: number | undefined; revision: number };
   startedBy: string;
   group: string;
 }
@@ -96,9 +96,13 @@ export async function recordStopOutcome(ctx: StoreContext, o: StopOutcome): Prom
     const u = buildUpdate(set, remove, { ':one': toItem({ v: 1 }).v! }, ['#rr = if_not_exists(#rr, :zero) + :one']);
     u.ExpressionAttributeNames['#rr'] = 'runtimeRevision';
     u.ExpressionAttributeValues[':zero'] = toItem({ v: 0 }).v!;
-    let condition = 'attribute_exists(pk) AND attribute_not_exists(#rr)';
+    // Guarded by both revisions: a runtime write or a spec change (e.g. a deploy through the API,
+    // which rewrites `deployments`) since the read makes the handler read and decide again.
+    u.ExpressionAttributeNames['#rev'] = 'revision';
+    u.ExpressionAttributeValues[':expectedRev'] = toItem({ v: o.runtime.revision }).v!;
+    let condition = 'attribute_exists(pk) AND #rev = :expectedRev AND attribute_not_exists(#rr)';
     if (o.runtime.runtimeRevision !== undefined) {
-      condition = 'attribute_exists(pk) AND #rr = :expectedRr';
+      condition = 'attribute_exists(pk) AND #rev = :expectedRev AND #rr = :expectedRr';
       u.ExpressionAttributeValues[':expectedRr'] = toItem({ v: o.runtime.runtimeRevision }).v!;
     }
     items.push({ Update: { TableName: ctx.tableName, Key: toItem(KEY.service(svc)), ...u, ConditionExpression: condition } });

@@ -75,6 +75,7 @@ describe('POST /services', () => {
       [body({ name: 'ok', desiredCount: undefined }), ['body.desiredCount']],
       [body({ name: 'ok', schedulingStrategy: 'DAEMON' }), ['body.desiredCount']],
       [{ name: 'ok', taskDefinition: 'web:1', schedulingStrategy: 'DAEMON', placementStrategy: [{ type: 'random' }] }, ['body.placementStrategy']],
+      [{ name: 'ok', taskDefinition: 'web:1', schedulingStrategy: 'DAEMON', placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ t3.*' }] }, ['body.placementConstraints']],
       [body({ name: 'ok', launchType: 'EC2', capacityProviderStrategy: [{ capacityProvider: 'cp' }] }), ['body.capacityProviderStrategy']],
       [body({ name: 'ok', taskDefinition: 'nope:9' }), ['body.taskDefinition']],
       [body({ name: 'ok', taskDefinition: 'vpc:1' }), ['body.networkConfiguration']],

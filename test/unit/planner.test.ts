@@ -199,3 +199,13 @@ describe('properties', () => {
     );
   });
 });
+
+describe('a task someone else asked to stop', () => {
+  it('still counts until it is STOPPED: the event path replaces it then, so the planner never starts a second one', () => {
+    const tasks = [task(), task({ desiredStatus: 'STOPPED' }), task()];
+    const p = planService({ service: svc({ desiredCount: 3 }), tasks, instances: hosts3, now: NOW, policy });
+    expect(starts(p.actions)).toBe(0);
+    const after = planService({ service: svc({ desiredCount: 3 }), tasks: [tasks[0]!, { ...tasks[1]!, lastStatus: 'STOPPED' }, tasks[2]!], instances: hosts3, now: NOW, policy });
+    expect(starts(after.actions)).toBe(1);
+  });
+});

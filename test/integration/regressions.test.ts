@@ -1,0 +1,95 @@
+/**
+ * Regressions found by review, each reproduced on the simulator first: a repeated RunTask token
+ * that kept a service down, unplaced demand that never retried, a stop handler erasing a deploy,
+ * and a stopped task replaced twice (reconciler pass + STOPPED event).
+ */
+import { StopTaskCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deploymentChanges } from '../../shared/api/deployments';
+import { recordTaskEvent } from '../../shared/handlers/taskEvents';
+import { reconcileCluster } from '../../shared/reconcile/cluster';
+import { makeWorld, type World } from '../helpers/world';
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const pass = (world: World) => reconcileCluster(world.deps, 'prod');
+
+describe('review regressions', () => {
+  it('a service comes back once a crash loop ends (no RunTask token is ever repeated)', async () => {
+    w = await makeWorld({ instances: 3 });
+    w.sim.ecs.setFailureModel('web', { kind: 'exit', exitCode: 1, afterMs: 5_000 });
+    await w.launchService({ name: 'web', desiredCount: 1 });
+    for (let i = 0; i < 6; i++) {
+      await pass(w);
+      await w.settle(60_000);
+    }
+    w.sim.ecs.setFailureModel('web', { kind: 'healthy' });
+    for (let i = 0; i < 20 && w.liveTasks('web').length === 0; i++) {
+      await pass(w);
+      await w.settle(60_000);
+    }
+    expect(w.liveTasks('web').filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(1);
+  });
+
+  it('unplaced demand is retried once capacity arrives', async () => {
+    w = await makeWorld({ instances: 1 });
+    await w.launchService({ name: 'web', desiredCount: 4 });
+    await w.launchService({ name: 'api', taskDefinition: 'api:1', desiredCount: 4 });
+    await pass(w);
+    await w.settle(30_000);
+    const s = (await w.store.services.get('web'))!;
+    await w.store.services.update('web', s.revision, { desiredCount: 6 });
+    const first = await pass(w);
+    expect(first.unplaced.length).toBeGreaterThan(0);
+    await w.settle(10_000);
+    w.sim.autoscaling.handle('SetDesiredCapacity', new URLSearchParams({ AutoScalingGroupName: 'prod-asg', DesiredCapacity: '3' }));
+    await w.settle(60_000);
+    for (let i = 0; i < 3; i++) {
+      await pass(w);
+      await w.settle(30_000);
+    }
+    expect(w.liveTasks('web')).toHaveLength(6);
+  });
+
+  it('a deploy landing between a stop handler\'s read and write is not erased', async () => {
+    w = await makeWorld({ instances: 3 });
+    w.sim.events.setDeliveryFaults({ dropRate: 1 });
+    w.sim.ecs.setFailureModel('web', { kind: 'exit', exitCode: 1, afterMs: 5_000 });
+    await w.launchService({ name: 'web', desiredCount: 3 });
+    const stop = w.sim.events.history('default').find((e) => e['detail-type'] === 'ECS Task State Change' && (e.detail as { lastStatus?: string }).lastStatus === 'STOPPED')!;
+    let deployed = false;
+    const world = w;
+    const ecs = {
+      send: async (cmd: { constructor: { name: string } }) => {
+        if (!deployed && cmd.constructor.name === 'RunTaskCommand') {
+          deployed = true;
+          const s = (await world.store.services.get('web'))!;
+          await world.store.services.update('web', s.revision, deploymentChanges(s, 'arn:aws:ecs:us-east-1:123456789012:task-definition/api:1', new Date(world.clock.now()).toISOString()));
+        }
+        return world.ecs.send(cmd as never);
+      },
+    } as unknown as ECSClient;
+    await recordTaskEvent(stop, { ...w.deps, ecs });
+    const after = (await w.store.services.get('web'))!;
+    expect(after.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition).toBe(after.taskDefinition);
+  });
+
+  it('a task stopped by hand is replaced once, even when a pass runs while it is stopping', async () => {
+    w = await makeWorld({ instances: 3 });
+    await w.launchService({ name: 'web', desiredCount: 3 });
+    await pass(w);
+    await w.settle(5_000);
+    const [victim] = w.liveTasks('web');
+    const before = w.sim.calls.count('ecs', 'RunTask');
+    await w.ecs.send(new StopTaskCommand({ cluster: 'prod', task: victim!.arn, reason: 'by hand' }));
+    await pass(w);
+    await w.settle(60_000);
+    expect(w.liveTasks('web')).toHaveLength(3);
+    expect(w.sim.calls.count('ecs', 'RunTask') - before).toBe(1);
+    expect((await pass(w)).stopped).toBe(0);
+  });
+});
