@@ -24,10 +24,10 @@ export { recordDeployment };
  * The store changes that deploy `taskDefinition` on `s` (its next revision is `s.revision + 1`).
  * A new task definition also clears crash-loop backoff, as ECS resets its throttle.
  */
-export function deploymentChanges(s: Service, taskDefinition: string, now: string) {
+export function deploymentChanges(s: Service, taskDefinition: string, now: string, healthChecked = false) {
   return {
     taskDefinition,
-    deployments: recordDeployment(s.deployments, taskDefinition, s.revision + 1, now),
+    deployments: recordDeployment(s.deployments, taskDefinition, s.revision + 1, now, healthChecked),
     backoff: undefined,
   };
 }

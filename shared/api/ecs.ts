@@ -16,6 +16,8 @@ export interface ResolvedTaskDefinition {
   revision: number;
   networkMode: string;
   containers: Array<{ name: string; containerPorts: number[] }>;
+  /** Some container defines a health check: the planner then waits for HEALTHY. */
+  healthChecked: boolean;
 }
 
 /** `family:revision` of a task definition ARN or reference; undefined for a bare family. */
@@ -63,6 +65,7 @@ export async function resolveTaskDefinition(ecs: ECSClient, ref: string, field: 
       name: c.name ?? '',
       containerPorts: (c.portMappings ?? []).map((p) => p.containerPort ?? 0),
     })),
+    healthChecked: (td.containerDefinitions ?? []).some((c) => (c.healthCheck?.command?.length ?? 0) > 0),
   };
 }
 

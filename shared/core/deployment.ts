@@ -9,15 +9,16 @@
  */
 import { isCrash, type BackoffPolicy } from './backoff';
 import type { ObservedTask } from './observed';
-import type { PlannedTask } from './planner';
+import { healthOf, type PlannedTask } from './planner';
 import { sameFamilyRevision } from './replacement';
 import { MAX_DEPLOYMENTS_KEPT, type Deployment, type Service } from './service';
 
 const seq = (d: Deployment): number => Number(d.id.replace(/^d/, '')) || 0;
 
 /** The deployments after recording `taskDefinition` as revision `revision`'s PRIMARY, newest first. */
-export function recordDeployment(existing: readonly Deployment[], taskDefinition: string, revision: number, now: string): Deployment[] {
+export function recordDeployment(existing: readonly Deployment[], taskDefinition: string, revision: number, now: string, healthChecked = false): Deployment[] {
   const primary: Deployment = {
+    ...(healthChecked ? { healthChecked: true } : {}),
     id: `d${revision}`,
     taskDefinition,
     status: 'PRIMARY',
@@ -78,7 +79,7 @@ export function judgeDeployment(service: Service, tasks: PlannedTask[], now: str
   }
   const live = tasks.filter((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus !== 'STOPPED' && !t.stopIntent);
   const current = live.filter((t) => sameFamilyRevision(t.taskDefinitionArn, primary.taskDefinition));
-  const healthy = current.filter((t) => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY');
+  const healthy = current.filter(healthOf(service));
   const others = live.length - current.length;
   const steady = service.schedulingStrategy === 'DAEMON' ? others === 0 && current.length > 0 && healthy.length === current.length : healthy.length >= service.desiredCount && others === 0 && current.length === service.desiredCount;
   if (!steady) return { kind: 'none' };

@@ -94,9 +94,22 @@ function hostOf(t: PlannedTask, hosts: Map<string, HostState>): HostState {
   return hosts.get(t.containerInstanceArn) ?? 'ok';
 }
 
-const isHealthy = (t: PlannedTask) => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY';
+/**
+ * Healthy = RUNNING, not UNHEALTHY, and HEALTHY where its task definition defines container health
+ * checks (recorded on the deployment): a task whose checks have not passed yet is not healthy.
+ */
+export function healthOf(service: Pick<Service, 'deployments'>): (t: PlannedTask) => boolean {
+  const checked = service.deployments.filter((d) => d.healthChecked).map((d) => d.taskDefinition);
+  return (t) => {
+    if (t.lastStatus !== 'RUNNING' || t.healthStatus === 'UNHEALTHY') return false;
+    return t.healthStatus === 'HEALTHY' || !checked.some((td) => sameFamilyRevision(t.taskDefinitionArn, td));
+  };
+}
+
+let isHealthy: (t: PlannedTask) => boolean = (t) => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY';
 
 export function planService(input: PlanInput): Plan {
+  isHealthy = healthOf(input.service);
   return input.service.schedulingStrategy === 'DAEMON' ? planDaemon(input) : planReplica(input);
 }
 

@@ -100,6 +100,8 @@ export interface Deployment {
   createdAt: string;
   updatedAt: string;
   failedTasks: number;
+  /** Its task definition defines container health checks: its tasks count as healthy only when HEALTHY. */
+  healthChecked?: boolean;
 }
 
 /** Crash-loop backoff of a service: restarts are delayed until nextAttemptAt. */

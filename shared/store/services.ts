@@ -15,7 +15,7 @@ export class ServiceStore {
   constructor(private readonly ctx: StoreContext) {}
 
   /** Creates the service at revision 1 with its first deployment. ConflictError if the name is taken. */
-  async create(spec: ServiceSpec): Promise<Service> {
+  async create(spec: ServiceSpec, opts: { healthChecked?: boolean } = {}): Promise<Service> {
     const now = this.ctx.now().toISOString();
     const first: Deployment = {
       id: 'd1',
@@ -25,6 +25,7 @@ export class ServiceStore {
       createdAt: now,
       updatedAt: now,
       failedTasks: 0,
+      ...(opts.healthChecked ? { healthChecked: true } : {}),
     };
     const service: Service = { ...spec, status: 'ACTIVE', revision: 1, createdAt: now, updatedAt: now, deployments: [first] };
     try {

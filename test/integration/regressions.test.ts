@@ -3,9 +3,11 @@
  * that kept a service down, unplaced demand that never retried, a stop handler erasing a deploy,
  * and a stopped task replaced twice (reconciler pass + STOPPED event).
  */
-import { StopTaskCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ListTasksCommand, RegisterTaskDefinitionCommand, StopTaskCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deploymentChanges } from '../../shared/api/deployments';
+import { recordDeployment } from '../../shared/core/deployment';
+import { replanService } from '../../shared/handlers/replan';
 import { recordTaskEvent } from '../../shared/handlers/taskEvents';
 import { reconcileCluster } from '../../shared/reconcile/cluster';
 import { makeWorld, type World } from '../helpers/world';
@@ -91,5 +93,39 @@ describe('review regressions', () => {
     expect(w.liveTasks('web')).toHaveLength(3);
     expect(w.sim.calls.count('ecs', 'RunTask') - before).toBe(1);
     expect((await pass(w)).stopped).toBe(0);
+  });
+
+  it('a rollout waits for health checks: UNKNOWN is not healthy where the task definition defines checks', async () => {
+    w = await makeWorld({ instances: 3 });
+    const world = w;
+    await w.launchService({ name: 'web', desiredCount: 4, deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 150, deploymentCircuitBreaker: { enable: true, rollback: true } } });
+    for (let i = 0; i < 2; i++) {
+      await replanService(w.deps, 'web', 'pass');
+      await w.settle(15_000);
+    }
+    const out = await w.ecs.send(
+      new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'app', image: 'app:2', cpu: 256, memory: 512, essential: true, healthCheck: { command: ['CMD', 'true'] } }] }),
+    );
+    const td2 = out.taskDefinition!.taskDefinitionArn!;
+    w.sim.ecs.setFailureModel(td2, { kind: 'unhealthy', afterMs: 120_000 }); // never HEALTHY
+    const s = (await w.store.services.get('web'))!;
+    // As the API records it: the deployment knows its task definition has health checks.
+    await w.store.services.update('web', s.revision, { taskDefinition: td2, deployments: recordDeployment(s.deployments, td2, s.revision + 1, new Date(w.clock.now()).toISOString(), true) });
+    let minHealthy = Number.POSITIVE_INFINITY;
+    const measure = async () => {
+      const arns = (await world.ecs.send(new ListTasksCommand({ cluster: 'prod', desiredStatus: 'RUNNING' }))).taskArns ?? [];
+      const ts = arns.length ? ((await world.ecs.send(new DescribeTasksCommand({ cluster: 'prod', tasks: arns }))).tasks ?? []) : [];
+      const mine = ts.filter((t) => t.group === 'shepherd:web' && t.lastStatus === 'RUNNING');
+      minHealthy = Math.min(minHealthy, mine.filter((t) => (t.taskDefinitionArn === td2 ? t.healthStatus === 'HEALTHY' : true)).length);
+    };
+    for (let i = 0; i < 6; i++) {
+      await replanService(w.deps, 'web', 'pass');
+      for (let k = 0; k < 10; k++) {
+        await w.settle(1_000);
+        await measure();
+      }
+    }
+    expect(minHealthy).toBeGreaterThanOrEqual(4);
+    expect((await w.store.services.get('web'))!.deployments[0]!.rolloutState).toBe('IN_PROGRESS');
   });
 });

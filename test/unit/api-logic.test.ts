@@ -88,7 +88,7 @@ describe('service spec rules', () => {
 
   it('checks what depends on the task definition: awsvpc needs a network configuration; load balancers name its containers and ports', () => {
     const spec = serviceSpec({ loadBalancers: [{ targetGroupArn: 'tg', containerName: 'web', containerPort: 80 }] });
-    const td = { arn: 'a', family: 'web', revision: 1, networkMode: 'awsvpc', containers: [{ name: 'app', containerPorts: [80] }] };
+    const td = { arn: 'a', family: 'web', revision: 1, networkMode: 'awsvpc', containers: [{ name: 'app', containerPorts: [80] }], healthChecked: false };
     expect(taskDefinitionProblems(spec, td).map((e) => e.field)).toEqual(['body.networkConfiguration', 'body.loadBalancers[0].containerName']);
   });
 

@@ -92,7 +92,7 @@ export const deployService = defineRoute({
       // The service's settings must suit the new task definition (awsvpc, load balancer containers).
       const problems = taskDefinitionProblems(specOf(s), td);
       if (problems.length) throw invalid(problems.map((p) => ({ field: 'body.taskDefinition', message: `${p.field.replace(/^body\./, '')}: ${p.message}` })));
-      return deploymentChanges(s, td.arn, deps.now().toISOString());
+      return deploymentChanges(s, td.arn, deps.now().toISOString(), td.healthChecked);
     });
     if (changed) await recordDeploymentStarted(deps.store, service);
     return serviceResponse(changed ? 202 : 200, service);

@@ -56,7 +56,7 @@ export const createService = defineRoute({
     const location = { location: `/services/${spec.name}` };
     await deps.store.clusters.ensure(spec.cluster);
     try {
-      return serviceResponse(201, await deps.store.services.create(spec), location);
+      return serviceResponse(201, await deps.store.services.create(spec, { healthChecked: td.healthChecked }), location);
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       const existing = (err.current as Service | undefined) ?? (await deps.store.services.get(spec.name));
@@ -134,7 +134,7 @@ export const patchService = defineRoute({
         const tdProblems = taskDefinitionProblems(spec, td);
         if (tdProblems.length) throw invalid(tdProblems);
         if (body.taskDefinition !== undefined && !isCurrentTaskDefinition(s, td.arn)) {
-          deployment = deploymentChanges(s, td.arn, deps.now().toISOString());
+          deployment = deploymentChanges(s, td.arn, deps.now().toISOString(), td.healthChecked);
         }
       }
       const changes: ServiceChanges = { ...specChanges(specOf(s), spec), ...deployment };
