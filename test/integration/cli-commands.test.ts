@@ -44,17 +44,24 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
-/** Starts the CLI and returns its completion, so the test can act while it watches. */
-function cliBackground(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
+/**
+ * Starts the CLI and returns its completion, so the test can act while it watches; `seen` is what
+ * it has printed so far (stdout and stderr), for waiting on what the watcher has observed.
+ */
+function cliBackground(args: string[]): Promise<Run> & { seen: () => string } {
+  let stdout = '';
+  let stderr = '';
+  const done = new Promise<Run>((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return Object.assign(done, { seen: () => stdout + stderr });
 }
+
+/** Waits until the watching CLI has printed something matching `pattern`. */
+const printed = (run: { seen: () => string }, pattern: RegExp) => until(`output ${pattern}`, async () => (pattern.test(run.seen()) ? true : undefined));
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
@@ -158,10 +165,11 @@ describe('shepherd services', () => {
     tds.push(await h.registerTaskDefinition());
     const watching = cliBackground(['services', 'deploy', 'web', 'web:2', '--watch', '--interval', '100ms', '--timeout', '15s']);
     await until('the deployment', async () => ((await h.t.store.services.get('web'))?.deployments[0]?.taskDefinition === tds[1] ? true : undefined));
+    await printed(watching, /deployment d\d+ of web:2 started/);
     await h.runManagedTask('web', 'prod', tds[1] as string);
-    await new Promise((r) => setTimeout(r, 300));
+    await printed(watching, /1\/2 running/);
     await h.runManagedTask('web', 'prod', tds[1] as string);
-    await new Promise((r) => setTimeout(r, 300));
+    await printed(watching, /2\/2 running/);
     await settle('web', 'COMPLETED');
     const run = await watching;
     expect(run.stderr).toBe('');
@@ -178,7 +186,7 @@ describe('shepherd services', () => {
     tds.push(await h.registerTaskDefinition());
     const watching = cliBackground(['services', 'deploy', 'web', 'web:3', '--watch', '--interval', '100ms', '--timeout', '15s', '-o', 'json']);
     await until('the deployment', async () => ((await h.t.store.services.get('web'))?.deployments[0]?.taskDefinition === tds[2] ? true : undefined));
-    await new Promise((r) => setTimeout(r, 300));
+    await printed(watching, /→ web:3/);
     const now = new Date().toISOString();
     await settle('web', 'FAILED', [{ id: 'd99', taskDefinition: tds[1] as string, status: 'PRIMARY', rolloutState: 'IN_PROGRESS', createdAt: now, updatedAt: now, failedTasks: 0 }]);
     const run = await watching;
@@ -192,7 +200,7 @@ describe('shepherd services', () => {
   it('scale --watch exits 0 once the desired count runs, 4 on timeout', async () => {
     const watching = cliBackground(['services', 'scale', 'web', '3', '--watch', '--interval', '100ms']);
     await until('the scale', async () => ((await h.t.store.services.get('web'))?.desiredCount === 3 ? true : undefined));
-    await new Promise((r) => setTimeout(r, 300));
+    await printed(watching, /2\/3 running/);
     await h.runManagedTask('web', 'prod', tds[1] as string);
     const run = await watching;
     expect(run.code).toBe(0);
