@@ -1,6 +1,6 @@
 import type { Random } from './random';
 
-export type SimServiceName = 'ecs' | 'events' | 'autoscaling' | 'elbv2' | 'sqs';
+export type SimServiceName = 'ecs' | 'events' | 'autoscaling' | 'elbv2' | 'sqs' | 'cloudformation';
 
 /** Fault rules for one service (optionally only some of its actions). */
 export interface FaultRules {

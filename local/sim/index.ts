@@ -7,6 +7,8 @@ import type { SimContext } from './types';
 import { EcsSimulator, type EcsSimOptions } from './ecs';
 import { EventBridgeSimulator } from './events';
 import { AutoScalingSimulator } from './autoscaling';
+import { CloudFormationSimulator } from './cloudformation';
+import { Elbv2Simulator } from './elbv2';
 import { SqsSimulator } from './sqs';
 
 export interface SimulatorOptions {
@@ -26,15 +28,18 @@ export interface Simulator {
   ecs: EcsSimulator;
   events: EventBridgeSimulator;
   autoscaling: AutoScalingSimulator;
+  /** DescribeStacks over stacks put in place with `putStack` (the CLI's endpoint discovery). */
+  cloudformation: CloudFormationSimulator;
+  elbv2: Elbv2Simulator;
   sqs: SqsSimulator;
   faults: Faults;
   calls: CallLog;
-  /** http://127.0.0.1:PORT — point AWS_ENDPOINT_URL_ECS / _EVENTBRIDGE / _AUTO_SCALING here. */
+  /** http://127.0.0.1:PORT — point AWS_ENDPOINT_URL_ECS / _EVENTBRIDGE / _AUTO_SCALING / _ELASTIC_LOAD_BALANCING_V2 here. */
   endpoint: string;
   close(): Promise<void>;
 }
 
-/** Starts the ECS, EventBridge and Auto Scaling simulator on one loopback endpoint. */
+/** Starts the ECS, EventBridge, Auto Scaling and ELBv2 simulator on one loopback endpoint. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const clock =
     opts.clock === 'real' ? new RealClock() : opts.clock === 'virtual' || !opts.clock ? new VirtualClock() : opts.clock;
@@ -50,12 +55,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const events = new EventBridgeSimulator(ctx);
   const ecs = new EcsSimulator(ctx, events, opts.ecs);
   const autoscaling = new AutoScalingSimulator(ctx, ecs);
+  const elbv2 = new Elbv2Simulator(ctx, ecs);
   const sqs = new SqsSimulator(ctx);
+  const cloudformation = new CloudFormationSimulator(ctx);
   const server: RunningServer = await startSimServer({
     ...(opts.host ? { host: opts.host } : {}),
     ...(opts.port !== undefined ? { port: opts.port } : {}),
     json: [ecs, events, sqs],
-    query: [autoscaling],
+    query: [autoscaling, elbv2, cloudformation],
     faults,
     calls,
   });
@@ -65,6 +72,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ecs,
     events,
     autoscaling,
+    cloudformation,
+    elbv2,
     sqs,
     faults,
     calls,
@@ -82,6 +91,8 @@ export function simulatorEnv(endpoint: string): Record<string, string> {
     AWS_ENDPOINT_URL_ECS: endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
     AWS_ENDPOINT_URL_AUTO_SCALING: endpoint,
+    AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: endpoint,
     AWS_ENDPOINT_URL_SQS: endpoint,
+    AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
   };
 }

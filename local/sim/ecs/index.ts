@@ -9,6 +9,7 @@ import { createCluster, describeClusters, listClusters } from './clusters';
 import type { Core, Handler } from './core';
 import { EcsEvents } from './events';
 import { FailureModels, type FailureModel } from './failureModels';
+import { taskEndpoints, type TaskEndpoint } from './endpoints';
 import { disconnectAgent, reconnectAgent, terminateHost } from './hosts';
 import {
   deregisterContainerInstance,
@@ -34,6 +35,7 @@ import {
 export type { EcsSimOptions, LifecycleDelays } from './options';
 export type { FailureModel } from './failureModels';
 export type { EcsSnapshot, InstanceSnapshot, TaskSnapshot } from './snapshot';
+export type { TaskEndpoint } from './endpoints';
 
 const HANDLERS: Record<string, Handler> = {
   CreateCluster: createCluster,
@@ -121,5 +123,10 @@ export class EcsSimulator implements JsonProtocolService, EcsHostRegistry {
   /** Clusters, container instances (with resource accounting) and tasks, as plain data. */
   snapshot(): EcsSnapshot {
     return snapshot(this.core.state);
+  }
+
+  /** Where each task (stopped ones while still describable) is reachable and when it answers there: what a load balancer sees. */
+  taskEndpoints(): TaskEndpoint[] {
+    return taskEndpoints(this.core);
   }
 }
