@@ -3,9 +3,9 @@
  * replace it at once (or owe it under crash-loop backoff). The EventBridge rule already drops tasks
  * that are not this stack's (startedBy) and transitions Shepherd does not act on.
  */
-import { ecsClient } from '../shared/aws/clients';
+import { autoScalingClient, ecsClient, elbClient } from '../shared/aws/clients';
 import { recordTaskEvent } from '../shared/handlers/taskEvents';
 import { lambda } from '../shared/lambda';
 import { runtime } from '../shared/runtime';
 
-export const handler = lambda(async (event: unknown) => recordTaskEvent(event, { ...runtime(), ecs: ecsClient() }));
+export const handler = lambda(async (event: unknown) => recordTaskEvent(event, { ...runtime(), ecs: ecsClient(), autoScaling: autoScalingClient(), elb: elbClient() }));

@@ -7,7 +7,7 @@
  * reconciles only those, e.g. `aws lambda invoke` by hand.
  */
 import type { Context } from 'aws-lambda';
-import { ecsClient } from '../shared/aws/clients';
+import { autoScalingClient, ecsClient, elbClient } from '../shared/aws/clients';
 import { lambda } from '../shared/lambda';
 import { logger } from '../shared/log';
 import { reconcileAll } from '../shared/reconcile/pass';
@@ -27,7 +27,7 @@ function requestedClusters(event: ReconcileEvent | undefined): string[] | undefi
 export const handler = lambda(async (event: ReconcileEvent | undefined, context: Context) => {
   const clusters = requestedClusters(event);
   const summary = await reconcileAll(
-    { ...runtime(), ecs: ecsClient() },
+    { ...runtime(), ecs: ecsClient(), autoScaling: autoScalingClient(), elb: elbClient() },
     {
       ...(clusters ? { clusters } : {}),
       ...(typeof context?.getRemainingTimeInMillis === 'function' ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),

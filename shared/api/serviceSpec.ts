@@ -179,8 +179,8 @@ export function specChanges(current: ServiceSpec, next: ServiceSpec): Partial<Se
 const SERVICE_FIELDS = [...SPEC_FIELDS, 'status', 'revision', 'createdAt', 'updatedAt', 'deployments', 'backoff', 'unplaced'] as const;
 export const DEPLOYMENT_FIELDS = ['id', 'taskDefinition', 'status', 'rolloutState', 'createdAt', 'updatedAt', 'failedTasks'] as const;
 export const EVENT_FIELDS = ['id', 'type', 'subject', 'time', 'message', 'detail'] as const;
-export const CLUSTER_FIELDS = ['name', 'capacity', 'revision', 'createdAt', 'updatedAt'] as const;
-const CAPACITY_FIELDS = ['autoScalingGroupName', 'minSize', 'maxSize', 'targetUtilizationPercent'] as const;
+export const CLUSTER_FIELDS = ['name', 'capacity', 'reservation', 'capacityState', 'revision', 'createdAt', 'updatedAt'] as const;
+const CAPACITY_FIELDS = ['autoScalingGroupName', 'minSize', 'maxSize', 'targetUtilizationPercent', 'maxScalingStep', 'scaleInAfterSeconds'] as const;
 
 /** `o`'s members in the given order (DynamoDB returns them in any order), then any others. */
 export function ordered<T extends object>(o: T, keys: readonly string[]): T {

@@ -8,6 +8,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -21,15 +22,17 @@ let dynamo: DynamoDBClient | undefined;
 let events: EventBridgeClient | undefined;
 let autoScaling: AutoScalingClient | undefined;
 let sqs: SQSClient | undefined;
+let elb: ElasticLoadBalancingV2Client | undefined;
 
 export const ecsClient = (): ECSClient => (ecs ??= new ECSClient(common()));
 export const dynamoClient = (): DynamoDBClient => (dynamo ??= new DynamoDBClient(common()));
 export const eventBridgeClient = (): EventBridgeClient => (events ??= new EventBridgeClient(common()));
 export const autoScalingClient = (): AutoScalingClient => (autoScaling ??= new AutoScalingClient(common()));
 export const sqsClient = (): SQSClient => (sqs ??= new SQSClient(common()));
+export const elbClient = (): ElasticLoadBalancingV2Client => (elb ??= new ElasticLoadBalancingV2Client(common()));
 
 /** Forgets the cached clients (tests that change the environment between cases). */
 export function resetClients(): void {
-  for (const c of [ecs, dynamo, events, autoScaling, sqs]) c?.destroy();
-  ecs = dynamo = events = autoScaling = sqs = undefined;
+  for (const c of [ecs, dynamo, events, autoScaling, sqs, elb]) c?.destroy();
+  ecs = dynamo = events = autoScaling = sqs = elb = undefined;
 }

@@ -19,6 +19,12 @@ export interface ContainerExit {
   healthStatus?: string;
 }
 
+/** Where a task answers: its host-port bindings (bridge / host networking) and its ENI's private IP (awsvpc). */
+export interface TaskNetwork {
+  privateIp?: string;
+  bindings: Array<{ containerName: string; containerPort: number; hostPort: number }>;
+}
+
 /** A task Shepherd manages, as last observed. `version` is ECS's `detail.version` (0 = not yet observed). */
 export interface ObservedTask {
   taskArn: string;
@@ -32,6 +38,7 @@ export interface ObservedTask {
   stopCode?: string;
   stoppedReason?: string;
   containers: ContainerExit[];
+  network?: TaskNetwork;
   availabilityZone?: string;
   startedBy?: string;
   group?: string;

@@ -29,6 +29,8 @@ export interface PlannedTask {
   createdAt?: string;
   startedAt?: string;
   stopIntent?: string;
+  /** Combined state of its load balancer targets, for a service behind target groups. */
+  targetHealth?: string;
 }
 
 export type StopIntent = 'scale-in' | 'deployment' | 'drain' | 'lost-host' | 'daemon' | 'service-deleted';
@@ -95,13 +97,16 @@ function hostOf(t: PlannedTask, hosts: Map<string, HostState>): HostState {
 }
 
 /**
- * Healthy = RUNNING, not UNHEALTHY, and HEALTHY where its task definition defines container health
- * checks (recorded on the deployment): a task whose checks have not passed yet is not healthy.
+ * Healthy = RUNNING, not UNHEALTHY, HEALTHY where its task definition defines container health
+ * checks (recorded on the deployment) — a task whose checks have not passed yet is not healthy —
+ * and, for a service behind load balancers, `healthy` in every one of its target groups.
  */
-export function healthOf(service: Pick<Service, 'deployments'>): (t: PlannedTask) => boolean {
+export function healthOf(service: Pick<Service, 'deployments'> & { loadBalancers?: Service['loadBalancers'] }): (t: PlannedTask) => boolean {
   const checked = service.deployments.filter((d) => d.healthChecked).map((d) => d.taskDefinition);
+  const balanced = (service.loadBalancers?.length ?? 0) > 0;
   return (t) => {
     if (t.lastStatus !== 'RUNNING' || t.healthStatus === 'UNHEALTHY') return false;
+    if (balanced && t.targetHealth !== 'healthy') return false;
     return t.healthStatus === 'HEALTHY' || !checked.some((td) => sameFamilyRevision(t.taskDefinitionArn, td));
   };
 }

@@ -15,6 +15,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { clusterName, serviceFromGroup } from '../core/markers';
+import { networkOf } from '../events/ecs';
 import type { ContainerExit, InstanceResources, ObservedInstance, ObservedTask, TaskStatus } from '../core/observed';
 
 /** ECS's limit for DescribeTasks and DescribeContainerInstances. */
@@ -109,6 +110,7 @@ export function observedFromTask(t: Task, now: Date): ObservedTask | undefined {
     stopCode: t.stopCode,
     stoppedReason: t.stoppedReason,
     containers,
+    ...networkOf(t.containers ?? []),
     availabilityZone: t.availabilityZone,
     startedBy: t.startedBy,
     group: t.group,

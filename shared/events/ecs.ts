@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { ContainerExit, ObservedInstance, ObservedTask, TaskStatus } from '../core/observed';
+import type { ContainerExit, ObservedInstance, ObservedTask, TaskNetwork, TaskStatus } from '../core/observed';
 import { clusterName, serviceFromGroup } from '../core/markers';
 
 /**
@@ -21,6 +21,8 @@ const envelope = <D extends z.ZodMiniType>(detailType: string, detail: D) =>
 
 const container = z.looseObject({
   name: z.string(),
+  networkBindings: z.optional(z.array(z.looseObject({ containerPort: z.optional(z.int()), hostPort: z.optional(z.int()), protocol: z.optional(z.string()) }))),
+  networkInterfaces: z.optional(z.array(z.looseObject({ privateIpv4Address: z.optional(z.string()) }))),
   lastStatus: z.optional(z.string()),
   exitCode: z.optional(z.int()),
   reason: z.optional(z.string()),
@@ -102,6 +104,7 @@ export function toObservedTask(e: TaskStateChangeEvent): ObservedTask | undefine
     stopCode: d.stopCode,
     stoppedReason: d.stoppedReason,
     containers,
+    ...networkOf(d.containers),
     availabilityZone: d.availabilityZone,
     startedBy: d.startedBy,
     group: d.group,
@@ -112,6 +115,22 @@ export function toObservedTask(e: TaskStateChangeEvent): ObservedTask | undefine
     stoppedAt: d.stoppedAt,
     updatedAt: d.updatedAt ?? e.time,
   };
+}
+
+/** Bindings and private IP from the containers of an event or a DescribeTasks answer (same shape). */
+export function networkOf(
+  containers: Array<{ name?: string; networkBindings?: Array<{ containerPort?: number; hostPort?: number }>; networkInterfaces?: Array<{ privateIpv4Address?: string }> }>,
+): { network?: TaskNetwork } {
+  const bindings: TaskNetwork['bindings'] = [];
+  let privateIp: string | undefined;
+  for (const c of containers) {
+    for (const b of c.networkBindings ?? []) {
+      if (b.containerPort !== undefined && b.hostPort !== undefined) bindings.push({ containerName: c.name ?? '', containerPort: b.containerPort, hostPort: b.hostPort });
+    }
+    privateIp ??= c.networkInterfaces?.find((n) => n.privateIpv4Address)?.privateIpv4Address;
+  }
+  if (bindings.length === 0 && !privateIp) return {};
+  return { network: { ...(privateIp ? { privateIp } : {}), bindings } };
 }
 
 type Resource = z.infer<typeof resource>;

@@ -18,6 +18,7 @@ import { KEY, PREFIX } from '../store/table';
 import type { Service } from '../core/service';
 import { parkMalformed, parseEvent, type Outcome } from './outcome';
 import { replanService, type ActDeps } from './replan';
+import { capacityNow } from '../capacity/trigger';
 
 export type InstanceOutcome = Outcome | { outcome: 'replanned'; key: string; transition: string; services: string[] };
 
@@ -42,6 +43,12 @@ export async function recordInstanceEvent(event: unknown, deps: ActDeps): Promis
     return { outcome: 'stale', key: instance.containerInstanceArn, ...(stored?.version !== undefined ? { storedVersion: stored.version } : {}) };
   }
   const transition = transitionOf(previous, instance);
+  // A task left a draining host: if Shepherd drained it to scale in and it is now empty of all
+  // but daemon tasks, it can go at once (one cluster read when it is not Shepherd's drain).
+  const count = (i: ObservedInstance | undefined) => (i ? i.runningTasksCount + i.pendingTasksCount : Infinity);
+  if (instance.status === 'DRAINING' && instance.ec2InstanceId && count(instance) < count(previous)) {
+    await capacityNow(deps, instance.cluster, `a task left draining instance ${instance.ec2InstanceId}`, [], { ifDraining: instance.ec2InstanceId });
+  }
   if (!transition) return { outcome: 'recorded', key: instance.containerInstanceArn };
 
   const services = await affectedServices(deps, instance, transition);

@@ -4,7 +4,9 @@
  * instance drains, joins or comes back, and when a replacement it was waiting for is RUNNING.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import { capacityNow } from '../capacity/trigger';
 import { DEFAULT_BACKOFF_POLICY } from '../core/backoff';
 import { groupFor, startedByFor } from '../core/markers';
 import type { ObservedInstance } from '../core/observed';
@@ -14,6 +16,7 @@ import { isCapacityFailure, runServiceTasks, type StartOutcome } from '../ecs/ru
 import { startOnInstances, stopTask } from '../ecs/startStop';
 import { planToken } from '../ecs/token';
 import type { Runtime } from '../runtime';
+import { deregister, stopAfterFor, type BalancingDeps } from '../elb/lifecycle';
 import { markStopIntent, recordStarts } from '../store/intents';
 import { acquireLease, releaseLease } from '../store/leases';
 import { progressDeployment } from './deployment';
@@ -21,14 +24,18 @@ import { queryAll } from '../store/query';
 import { KEY, PREFIX } from '../store/table';
 import type { StoredTask } from '../store';
 
-export interface ActDeps extends Runtime {
+export interface ActDeps extends BalancingDeps {
   ecs: ECSClient;
+  /** Present where the function may size clusters (capacity decisions on unplaced demand). */
+  autoScaling?: AutoScalingClient;
   plannerPolicy?: PlannerPolicy;
 }
 
 export interface ApplyResult {
   started: string[];
   stopped: string[];
+  /** Stops waiting for their load balancer targets to drain (deregistered; stopped by a later pass). */
+  draining: string[];
   failures: Array<{ reason: string; detail?: string }>;
 }
 
@@ -98,13 +105,14 @@ async function replanHeld(deps: ActDeps, name: string, why: string, opts: { only
   const full = planService({ service, tasks, instances, now: deps.now().getTime(), policy: deps.plannerPolicy ?? DEFAULT_PLANNER_POLICY });
   const plan = opts.onlyInstance ? { ...full, actions: full.actions.flatMap((a) => onlyOn(a, opts.onlyInstance!)) } : full;
   if (plan.actions.length === 0) return { plan };
-  const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why });
+  const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why, tasks });
   return { plan, result };
 }
 
-export async function applyPlan(deps: ActDeps, service: Service, plan: Plan, opts: { planKey: string; why: string }): Promise<ApplyResult> {
+/** `tasks`: the stored tasks the plan was made from (their load balancer targets are deregistered before they stop). */
+export async function applyPlan(deps: ActDeps, service: Service, plan: Plan, opts: { planKey: string; why: string; tasks?: StoredTask[] }): Promise<ApplyResult> {
   const stage = deps.config.stage;
-  const result: ApplyResult = { started: [], stopped: [], failures: [] };
+  const result: ApplyResult = { started: [], stopped: [], draining: [], failures: [] };
   const now = deps.now().toISOString();
   // Replacements started while on-purpose stops still wait: re-plan when they are RUNNING.
   const waiting = plan.notes.some((n) => n.includes('wait'));
@@ -145,10 +153,20 @@ export async function applyPlan(deps: ActDeps, service: Service, plan: Plan, opt
       await record(await startOnInstances(deps.ecs, service, a.containerInstanceArns, stage), key, a.reason);
     }
   }
+  const byArn = new Map((opts.tasks ?? []).map((t) => [t.taskArn, t]));
   for (const a of plan.actions) {
     if (a.kind !== 'stop') continue;
-    // The intent is recorded first, so the STOPPED event that follows is never "replaced".
-    if (!(await markStopIntent(deps.store.ctx, service.name, a.taskArn, a.intent, a.reason))) continue;
+    // The intent is recorded first, so the STOPPED event that follows is never "replaced"; with
+    // it, when the task may stop: after its load balancer targets have drained.
+    const task = byArn.get(a.taskArn);
+    // A task on a lost host serves nobody: no point waiting for its connections to drain.
+    const stopAfter = a.intent === 'lost-host' ? deps.now().toISOString() : await stopAfterFor(deps, task);
+    if (!(await markStopIntent(deps.store.ctx, service.name, a.taskArn, a.intent, a.reason, { stopAfter }))) continue;
+    await deregister(deps, task);
+    if (Date.parse(stopAfter) > deps.now().getTime()) {
+      result.draining.push(a.taskArn);
+      continue; // the reconciler's pass stops it when the deregistration delay is over
+    }
     await stopTask(deps.ecs, service.cluster, a.taskArn, `Shepherd ${a.intent}: ${a.reason}`);
     result.stopped.push(a.taskArn);
   }
@@ -156,7 +174,8 @@ export async function applyPlan(deps: ActDeps, service: Service, plan: Plan, opt
     const reasons = [...new Set(result.failures.map((f) => f.reason))];
     const missing = plan.actions.reduce((n, a) => n + (a.kind === 'start' ? a.count : a.kind === 'startOn' ? a.containerInstanceArns.length : 0), 0) - result.started.length;
     if (missing > 0 && (reasons.some(isCapacityFailure) || reasons.length === 0)) {
-      await deps.store.services.setRuntime(service.name, { unplaced: { count: missing, reasons: reasons.slice(0, 10), since: service.unplaced?.since ?? now } });
+      const updated = await deps.store.services.setRuntime(service.name, { unplaced: { count: missing, reasons: reasons.slice(0, 10), since: service.unplaced?.since ?? now } });
+      await capacityNow(deps, service.cluster, `${missing} task(s) of ${service.name} could not be placed`, [updated]);
     } else if (missing <= 0 && service.unplaced) {
       await deps.store.services.setRuntime(service.name, { unplaced: undefined });
     }

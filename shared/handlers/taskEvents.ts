@@ -20,6 +20,9 @@ import type { StoredTask } from '../store';
 import { readStopContext, recordStopOutcome, RuntimeConflictError, type ReplacementState, type StopOutcome } from '../store/stopOutcome';
 import { parkMalformed, parseEvent, recordIfNewer, type Outcome } from './outcome';
 import { replanService, type ActDeps } from './replan';
+import { capacityNow } from '../capacity/trigger';
+import { deregister, registerRunning } from '../elb/lifecycle';
+import { logger } from '../log';
 
 export interface TaskEventDeps extends ActDeps {
   ecs: ECSClient;
@@ -41,6 +44,7 @@ export async function recordTaskEvent(event: unknown, deps: TaskEventDeps): Prom
   if (task.lastStatus !== 'STOPPED') {
     let stored: StoredTask | undefined;
     const out = await recordIfNewer(task.taskArn, async () => (stored = await deps.store.tasks.recordObserved(task)));
+    if (out.outcome === 'recorded' && stored?.lastStatus === 'RUNNING' && !stored.targets) await registerQuietly(deps, stored);
     // A replacement that on-purpose stops were waiting for (e.g. a drain) is running: act on it now.
     if (out.outcome === 'recorded' && task.lastStatus === 'RUNNING' && (stored as { replanOnRunning?: boolean } | undefined)?.replanOnRunning) {
       await replanService(deps, task.service, `replacement ${task.taskArn.slice(task.taskArn.lastIndexOf('/') + 1)} is running`);
@@ -48,6 +52,15 @@ export async function recordTaskEvent(event: unknown, deps: TaskEventDeps): Prom
     return out;
   }
   return handleStop(task, parsed.data.time, deps);
+}
+
+/** A failed registration never fails the event: the reconciler registers RUNNING tasks that lack targets. */
+async function registerQuietly(deps: TaskEventDeps, task: StoredTask): Promise<void> {
+  try {
+    await registerRunning(deps, task);
+  } catch (err) {
+    logger.error('registering load balancer targets failed; the reconciler will retry', { taskArn: task.taskArn, error: String(err) });
+  }
 }
 
 /**
@@ -63,6 +76,8 @@ async function handleStop(stopped: ObservedTask, eventTime: string, deps: TaskEv
     if (stored && stored.version >= stopped.version) {
       return { outcome: 'stale', key: stopped.taskArn, storedVersion: stored.version };
     }
+    // Stopped unexpectedly: its load balancer targets go at once (on-purpose stops deregistered first).
+    if (attempt === 1 && !stored?.stopIntent) await deregister(deps, stored);
     const generation = stored?.replacementGeneration ?? 0;
     const now = deps.now().getTime();
     const decision = decideOnStop({ service, task: { ...stopped, ...(stored?.stopIntent ? { stopIntent: stored.stopIntent } : {}) }, now, policy, random });
@@ -75,6 +90,9 @@ async function handleStop(stopped: ObservedTask, eventTime: string, deps: TaskEv
       // Lost to a concurrent delivery of the same (or a newer) event, which recorded the same
       // replacement: RunTask's token made both calls start the same task.
       if (!recorded) return { outcome: 'stale', key: stopped.taskArn };
+      if (outcome.state === 'unplaced' && service && outcome.runtime?.unplaced) {
+        await capacityNow(deps, service.cluster, `the replacement of a ${service.name} task could not be placed`, [{ ...service, unplaced: outcome.runtime.unplaced }]);
+      }
       // An on-purpose stop (drain, deployment, scale-in) frees room, and a deployment's failure may
       // trip its circuit breaker: let the planner take the next step now.
       const tripped = outcome.runtime?.deployments?.some((d) => d.status === 'PRIMARY' && service && d.failedTasks >= breakerThreshold(service.desiredCount));

@@ -51,6 +51,9 @@ import { acquireLease, releaseLease } from '../store/leases';
 import { queryAll } from '../store/query';
 import { KEY, PREFIX } from '../store/table';
 import { countCalls, withCallCounts, type CallCounts } from './calls';
+import { capacityNow } from '../capacity/trigger';
+import { balance, stopDue } from './balance';
+import type { CapacityAction, Reservation } from '../core/capacity';
 import { mapLimit } from './pool';
 
 export interface ReconcileDeps extends ActDeps {
@@ -76,6 +79,12 @@ export interface ClusterSummary {
   deleted: string[];
   started: number;
   stopped: number;
+  /** On-purpose stops carried out this pass because they had become due (load balancer draining over). */
+  stopsDue: number;
+  /** Load-balanced tasks registered by this pass (their event was lost, or registration had failed). */
+  targetsRegistered: number;
+  /** Tasks whose load balancer target health changed this pass. */
+  healthChanged: number;
   /** Starts ECS could not place (recorded as the service's unplaced demand), by service. */
   unplaced: Array<{ service: string; count: number; reasons: string[] }>;
   drift: {
@@ -93,6 +102,8 @@ export interface ClusterSummary {
   instances: { described: number; recorded: number };
   /** AWS calls this pass made for the cluster, by action (logical calls; SDK retries not counted). */
   calls: CallCounts;
+  /** The capacity decision of this pass (clusters with capacity settings, when the function may scale). */
+  capacity?: { actions: CapacityAction[]; reservation?: Reservation; notes: string[]; skipped?: string };
   errors: Array<{ service?: string; step: string; error: string }>;
   durationMs: number;
 }
@@ -115,6 +126,9 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: string): Pr
     deleted: [],
     started: 0,
     stopped: 0,
+    stopsDue: 0,
+    targetsRegistered: 0,
+    healthChanged: 0,
     unplaced: [],
     drift: { unknownRecorded: 0, stoppedFound: 0, missing: 0, orphans: 0, described: 0 },
     instances: { described: 0, recorded: 0 },
@@ -124,17 +138,33 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: string): Pr
   };
   countCalls(deps.ecs);
   countCalls(deps.store.ctx.client);
+  if (deps.autoScaling) countCalls(deps.autoScaling);
+  let managed = false;
   try {
-    await withCallCounts(summary.calls, () => pass(deps, cluster, summary));
+    managed = await withCallCounts(summary.calls, () => pass(deps, cluster, summary));
   } catch (err) {
     summary.errors.push({ step: 'cluster', error: describeError(err) });
     logger.error('reconcile pass failed for cluster', { cluster, error: describeError(err) });
   }
+  // Capacity last, on the state the services' actions left (demand they could not place); only
+  // for a cluster with capacity settings (its record comes with the pass's reads).
+  if (managed) await withCallCounts(summary.calls, async () => {
+    const out = await capacityNow(deps, cluster, 'reconcile pass');
+    if (!out) return;
+    summary.capacity = {
+      actions: out.done,
+      notes: out.decision?.notes ?? [],
+      ...(out.decision ? { reservation: out.decision.reservation } : {}),
+      ...(out.skipped ? { skipped: out.skipped } : {}),
+    };
+    for (const e of out.errors) summary.errors.push({ step: 'capacity', error: e });
+  });
   summary.durationMs = Date.now() - t0;
   return summary;
 }
 
-async function pass(deps: ReconcileDeps, cluster: string, summary: ClusterSummary): Promise<void> {
+/** Returns whether the cluster has capacity settings. */
+async function pass(deps: ReconcileDeps, cluster: string, summary: ClusterSummary): Promise<boolean> {
   const stage = deps.config.stage;
   const startedBy = startedByFor(stage);
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
@@ -152,6 +182,9 @@ async function pass(deps: ReconcileDeps, cluster: string, summary: ClusterSummar
   const referenced = new Set<string>();
   for (const t of tasks.values()) if (!isTerminal(t.lastStatus) && t.containerInstanceArn) referenced.add(t.containerInstanceArn);
   const instances = await repairInstances(deps, cluster, view.instances, usableArns, referenced, summary);
+  // Stops that were waiting (load balancer draining, or a handler that crashed before StopTask), then targets and their health.
+  summary.stopsDue = await stopDue(deps, cluster, tasks, new Set(listed));
+  Object.assign(summary, await balance(deps, view.services, tasks));
 
   // Plan every service on the repaired view; only those with work go further.
   const byService = new Map<string, StoredTask[]>();
@@ -168,7 +201,8 @@ async function pass(deps: ReconcileDeps, cluster: string, summary: ClusterSummar
     // Work: actions to take, or a deployment verdict to record (completed, failed, rolled back).
     return planService({ service, tasks: own, instances, now, policy }).actions.length > 0 || judgeDeployment(service, own, new Date(now).toISOString()).kind !== 'none';
   });
-  if (work.length === 0) return;
+  const managed = !!view.cluster?.capacity;
+  if (work.length === 0) return managed;
 
   const owner = deps.owner ?? randomUUID();
   await mapLimit(work, concurrency, async (s) => {
@@ -179,6 +213,7 @@ async function pass(deps: ReconcileDeps, cluster: string, summary: ClusterSummar
       logger.error('reconciling a service failed', { cluster, service: s.name, error: describeError(err) });
     }
   });
+  return managed;
 }
 
 /** Instances: the cheap check against the store; describe and record only what differs or is at risk. */
@@ -380,7 +415,7 @@ async function actOn(
     }
     const plan = planService({ service, tasks, instances, now: deps.now().getTime(), policy });
     if (plan.actions.length === 0) return;
-    const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why: 'reconciler pass' });
+    const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why: 'reconciler pass', tasks });
     summary.acted.push(name);
     summary.started += result.started.length;
     summary.stopped += result.stopped.length;

@@ -1,4 +1,5 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import type { Cluster } from '../core/cluster';
 import type { ObservedInstance } from '../core/observed';
 import type { Service } from '../core/service';
 import { fromItem, toValue, type Item } from './codec';
@@ -17,6 +18,8 @@ export interface ClusterView {
   services: Service[];
   tasks: StoredTask[];
   instances: ObservedInstance[];
+  /** The cluster's own record (settings, capacity state), when registered. */
+  cluster?: Cluster;
 }
 
 async function allPages(ctx: StoreContext, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
@@ -32,16 +35,18 @@ async function allPages(ctx: StoreContext, input: Omit<QueryCommandInput, 'Table
 
 /** The cluster's services and live tasks (byCluster) and its instances, read in parallel. */
 export async function readClusterView(ctx: StoreContext, cluster: string): Promise<ClusterView> {
-  const [byCluster, instances] = await Promise.all([
+  const [byCluster, partition] = await Promise.all([
     allPages(ctx, {
       IndexName: INDEX.byCluster,
       KeyConditionExpression: 'gsi1pk = :p',
       FilterExpression: 'attribute_not_exists(lastStatus) OR lastStatus <> :stopped',
       ExpressionAttributeValues: { ':p': toValue(KEY.clusterPk(cluster)), ':stopped': toValue('STOPPED') },
     }),
+    // The cluster's partition from its own item (`#CLUSTER`) through its instances (`CI#…`):
+    // the cluster record comes with the same read, and its history (`EVT#…`) sorts after them.
     allPages(ctx, {
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-      ExpressionAttributeValues: { ':p': toValue(KEY.clusterPk(cluster)), ':s': toValue(PREFIX.instance) },
+      KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':p': toValue(KEY.clusterPk(cluster)), ':from': toValue(KEY.cluster(cluster).sk), ':to': toValue(`${PREFIX.instance}\uffff`) },
       ConsistentRead: true,
     }),
   ]);
@@ -52,5 +57,11 @@ export async function readClusterView(ctx: StoreContext, cluster: string): Promi
     if (sk.startsWith(PREFIX.service)) services.push(fromItem<Service>(item));
     else if (sk.startsWith(PREFIX.task)) tasks.push(fromItem<StoredTask>(item));
   }
-  return { services, tasks, instances: instances.map((i) => fromItem<ObservedInstance>(i)) };
+  const record = partition.find((i) => i.sk?.S === KEY.cluster(cluster).sk);
+  return {
+    services,
+    tasks,
+    instances: partition.filter((i) => i.sk?.S?.startsWith(PREFIX.instance)).map((i) => fromItem<ObservedInstance>(i)),
+    ...(record ? { cluster: fromItem<Cluster>(record) } : {}),
+  };
 }

@@ -72,15 +72,27 @@ export async function recordStarts(
  * Marks a task as stopped on purpose *before* StopTask is called, so the STOPPED event that
  * follows is never mistaken for a failure to replace. Returns false if the task already stopped.
  */
-export async function markStopIntent(ctx: StoreContext, service: string, taskArn: string, intent: string, reason: string): Promise<boolean> {
+export async function markStopIntent(
+  ctx: StoreContext,
+  service: string,
+  taskArn: string,
+  intent: string,
+  reason: string,
+  opts: { stopAfter?: string } = {},
+): Promise<boolean> {
   try {
     await ctx.client.send(
       new UpdateItemCommand({
         TableName: ctx.tableName,
         Key: toItem(KEY.task(service, taskArn)),
-        UpdateExpression: 'SET stopIntent = if_not_exists(stopIntent, :i), stopIntentReason = if_not_exists(stopIntentReason, :r)',
+        UpdateExpression: `SET stopIntent = if_not_exists(stopIntent, :i), stopIntentReason = if_not_exists(stopIntentReason, :r)${opts.stopAfter ? ', stopAfter = if_not_exists(stopAfter, :a)' : ''}`,
         ConditionExpression: 'attribute_not_exists(lastStatus) OR lastStatus <> :stopped',
-        ExpressionAttributeValues: { ':i': toValue(intent), ':r': toValue(reason), ':stopped': toValue('STOPPED') },
+        ExpressionAttributeValues: {
+          ':i': toValue(intent),
+          ':r': toValue(reason),
+          ':stopped': toValue('STOPPED'),
+          ...(opts.stopAfter ? { ':a': toValue(opts.stopAfter) } : {}),
+        },
       }),
     );
     return true;

@@ -14,7 +14,13 @@ import { KEY, TTL_ATTRIBUTE } from './table';
  */
 export const LEASE_SK = '#LEASE';
 
-export const leaseKey = (service: string) => ({ pk: KEY.servicePk(service), sk: LEASE_SK });
+export const CLUSTER_SUBJECT = 'cluster:';
+
+/** A service's lease, or a cluster's (capacity decisions) for the subject `cluster:<name>`. */
+export const leaseKey = (subject: string) => ({
+  pk: subject.startsWith(CLUSTER_SUBJECT) ? KEY.clusterPk(subject.slice(CLUSTER_SUBJECT.length)) : KEY.servicePk(subject),
+  sk: LEASE_SK,
+});
 
 export interface Lease {
   service: string;

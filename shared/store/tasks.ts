@@ -1,4 +1,8 @@
 import { isTerminal, type ObservedTask } from '../core/observed';
+import type { Target, TargetState } from '../core/targets';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { toItem, toValue } from './codec';
+import { conditionFailedItem } from './conditional';
 import { fromItem } from './codec';
 import { updateIfNewerVersion } from './conditional';
 import { epochSeconds, type StoreContext } from './context';
@@ -13,6 +17,12 @@ export type StoredTask = ObservedTask & {
   stopIntent?: string;
   /** ARN of the task started to replace this one, once started. */
   replacedBy?: string;
+  /** An on-purpose stop waits until then (its load balancer targets are draining). */
+  stopAfter?: string;
+  /** Load balancer targets Shepherd registered for the task. */
+  targets?: Target[];
+  /** Their combined health as last read (healthy only when healthy in every target group). */
+  targetHealth?: TargetState;
 };
 
 export class TaskStore {
@@ -32,6 +42,39 @@ export class TaskStore {
       if (err instanceof StaleVersionError) {
         throw new StaleVersionError(task.version, err.current ? fromItem<StoredTask>(err.current as never) : undefined);
       }
+      throw err;
+    }
+  }
+
+  /**
+   * Records load balancer fields (targets registered, their health) on a task that has not
+   * stopped; false when it has stopped meanwhile (or is unknown).
+   */
+  async setBalancing(service: string, taskArn: string, fields: { targets?: Target[]; targetHealth?: TargetState }): Promise<boolean> {
+    const sets: string[] = [];
+    const values: Record<string, ReturnType<typeof toValue>> = { ':stopped': toValue('STOPPED') };
+    if (fields.targets) {
+      sets.push('targets = :t');
+      values[':t'] = toValue(fields.targets);
+    }
+    if (fields.targetHealth) {
+      sets.push('targetHealth = :h');
+      values[':h'] = toValue(fields.targetHealth);
+    }
+    if (sets.length === 0) return true;
+    try {
+      await this.ctx.client.send(
+        new UpdateItemCommand({
+          TableName: this.ctx.tableName,
+          Key: toItem(KEY.task(service, taskArn)),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND lastStatus <> :stopped',
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (conditionFailedItem(err) !== false) return false;
       throw err;
     }
   }

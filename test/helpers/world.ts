@@ -3,6 +3,8 @@
  * table, and Shepherd's task handler subscribed to the simulator's bus with the rule pattern from
  * serverless.yml — events reach the handler exactly as EventBridge would deliver them.
  */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
 import { recordInstanceEvent, type InstanceOutcome } from '../../shared/handlers/instanceEvents';
 import { recordTaskEvent, type TaskEventDeps, type TaskOutcome } from '../../shared/handlers/taskEvents';
@@ -35,14 +37,34 @@ export interface World extends TestStore {
   close(): Promise<void>;
 }
 
-export async function makeWorld(opts: { instances?: number; seed?: number; instanceType?: string } = {}): Promise<World> {
-  const t = await makeTestStore();
+/** An event handler as the simulator's bus calls it. */
+export type WorldHandler = (e: EventEnvelope) => Promise<void>;
+
+export interface WorldOptions {
+  instances?: number;
+  seed?: number;
+  instanceType?: string;
+  /** The Auto Scaling group's MaxSize (default 10). */
+  maxInstances?: number;
+  /** A table of your own (outside Vitest, e.g. the bench); default: a fresh one on the run's DynamoDB Local. */
+  store?: TestStore;
+  /** Wraps each subscribed handler (by function name), e.g. to inject crashes between its calls. */
+  wrapHandler?: (fn: string, handler: WorldHandler) => WorldHandler;
+}
+
+export async function makeWorld(opts: WorldOptions = {}): Promise<World> {
+  const t = opts.store ?? (await makeTestStore());
   const sim = await startSimulator({ clock: 'virtual', seed: opts.seed ?? 11 });
   const clock = sim.clock as VirtualClock;
-  const ecs = new ECSClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, retryMode: 'adaptive', maxAttempts: 6 });
+  const client = { endpoint: sim.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, retryMode: 'adaptive', maxAttempts: 6 };
+  const ecs = new ECSClient(client);
+  const autoScaling = new AutoScalingClient(client);
+  const elb = new ElasticLoadBalancingV2Client(client);
   const deps: TaskEventDeps = {
     store: t.store,
     ecs,
+    autoScaling,
+    elb,
     now: () => new Date(clock.now()),
     random: () => 0.5,
     config: { tableName: t.tableName, eventBusName: 'shepherd-test', stage: STAGE, taskTtlSeconds: 3600, eventTtlSeconds: 86400 },
@@ -51,13 +73,13 @@ export async function makeWorld(opts: { instances?: number; seed?: number; insta
   t.store.ctx.now = () => new Date(clock.now());
   const outcomes: TaskOutcome[] = [];
   const instanceOutcomes: InstanceOutcome[] = [];
-  const handlers: Record<string, (e: EventEnvelope) => Promise<void>> = {
+  const handlers: Record<string, WorldHandler> = {
     onTaskStateChange: async (e) => void outcomes.push(await recordTaskEvent(e, deps)),
     onContainerInstanceStateChange: async (e) => void instanceOutcomes.push(await recordInstanceEvent(e, deps)),
   };
   for (const fn of readStack({ stage: STAGE }).functions) {
     const handler = handlers[fn.name];
-    for (const ev of fn.events) if (handler && ev.kind === 'eventBridge') sim.events.subscribe('default', ev.pattern, handler, fn.name);
+    for (const ev of fn.events) if (handler && ev.kind === 'eventBridge') sim.events.subscribe('default', ev.pattern, opts.wrapHandler ? opts.wrapHandler(fn.name, handler) : handler, fn.name);
   }
 
   await ecs.send(new CreateClusterCommand({ clusterName: 'prod' }));
@@ -69,7 +91,7 @@ export async function makeWorld(opts: { instances?: number; seed?: number; insta
     instanceType: opts.instanceType ?? 'm5.large',
     availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
     min: 0,
-    max: 10,
+    max: opts.maxInstances ?? 10,
     desired: opts.instances ?? 3,
     warmupMs: 1000,
   });
@@ -107,6 +129,8 @@ export async function makeWorld(opts: { instances?: number; seed?: number; insta
     },
     close: async () => {
       ecs.destroy();
+      autoScaling.destroy();
+      elb.destroy();
       await sim.close();
       t.client.destroy();
     },

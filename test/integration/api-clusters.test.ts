@@ -105,3 +105,35 @@ describe('PUT /clusters/{name}/capacity', () => {
     expect((await h.call({ method: 'PUT', path: '/clusters/cap2/capacity', body: capacity('asg-narrow', { minSize: 2, maxSize: 4 }) })).status).toBe(200);
   });
 });
+
+describe('capacity state and history', () => {
+  it("shows the latest reservation and the cluster's Capacity Changed history; a cluster never seen is 404", async () => {
+    group('hist-asg');
+    const set = await h.call({ method: 'PUT', path: '/clusters/hist/capacity', body: capacity('hist-asg', { maxScalingStep: 4, scaleInAfterSeconds: 300 }) });
+    expect(set.status).toBe(200);
+    expect(set.body.capacity).toEqual({ autoScalingGroupName: 'hist-asg', minSize: 1, maxSize: 6, targetUtilizationPercent: 80, maxScalingStep: 4, scaleInAfterSeconds: 300 });
+    const at = '2026-11-25T10:00:00.000Z';
+    await h.t.store.clusters.recordCapacity(
+      'hist',
+      { reservation: { needed: 3, running: 2, percent: 150, desired: 3, at }, capacityState: { idleSince: {}, consolidatableSince: {}, drainingSince: { 'i-1': at } } },
+      [{ id: 'capacity:1', type: 'Capacity Changed', subject: 'cluster:hist', time: at, message: 'desired capacity 2 → 3: 1 more host(s)', detail: { desiredBefore: 2, desiredAfter: 3 } }],
+    );
+    const got = await h.call({ method: 'GET', path: '/clusters/hist' });
+    expect(got.body.reservation).toEqual({ needed: 3, running: 2, percent: 150, desired: 3, at });
+    expect(got.body.capacityState.drainingSince).toEqual({ 'i-1': at });
+    expect(got.headers.etag).toBe(set.headers.etag); // runtime fields do not change the ETag
+    const events = await h.call({ method: 'GET', path: '/clusters/hist/events' });
+    expect(events.status).toBe(200);
+    expect(events.body.items).toEqual([expect.objectContaining({ type: 'Capacity Changed', subject: 'cluster:hist', detail: { desiredBefore: 2, desiredAfter: 3 } })]);
+    const none = await h.call({ method: 'GET', path: '/clusters/never-seen/events' });
+    expect(none.status).toBe(404);
+    expect(none.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('refuses scaling limits out of range with the field named', async () => {
+    group('lim-asg');
+    const bad = await h.call({ method: 'PUT', path: '/clusters/lim/capacity', body: capacity('lim-asg', { maxScalingStep: 0, scaleInAfterSeconds: 5 }) });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.maxScalingStep', 'body.scaleInAfterSeconds']);
+  });
+});

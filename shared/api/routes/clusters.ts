@@ -14,7 +14,9 @@ import { contention, MAX_ATTEMPTS, preconditionFailed } from '../mutate';
 import { allPages, pageBody } from '../pages';
 import { HttpProblem, invalidField } from '../problem';
 import { defineRoute } from '../router';
-import { clusterView } from '../serviceSpec';
+import { clusterView, eventView } from '../serviceSpec';
+import { EventsQuery, HistoryEventList } from '../schemas/services';
+import { CLUSTER_SUBJECT } from '../../store/leases';
 import { CapacityBody, Cluster as ClusterSchema, ClusterDetail, ClusterList, ClusterParams, ListClustersQuery } from '../schemas/clusters';
 
 const TAG = 'Clusters';
@@ -183,5 +185,28 @@ export const putCapacity = defineRoute({
     await checkGroupIsShepherds(deps, params.name, body);
     const cluster = await setCapacity(deps, params.name, body, ifMatch);
     return json(200, clusterView(cluster), { etag: etagOf(cluster.revision) });
+  },
+});
+
+export const listClusterEvents = defineRoute({
+  method: 'GET',
+  path: '/clusters/{name}/events',
+  operationId: 'listClusterEvents',
+  summary: "A cluster's history, newest first",
+  description: 'What Shepherd changed in the cluster\'s capacity (`Capacity Changed`: desired capacity, instances drained, reactivated, terminated) and why.',
+  tag: TAG,
+  params: ClusterParams,
+  query: EventsQuery,
+  responses: { 200: { description: 'A page of events.', schema: HistoryEventList } },
+  problems: [404],
+  async handle({ params, query, deps }) {
+    const page = await deps.store.history.list(`${CLUSTER_SUBJECT}${params.name}`, {
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+      ...(query.nextToken !== undefined ? { nextToken: query.nextToken } : {}),
+    });
+    if (page.items.length === 0 && query.nextToken === undefined && !(await deps.store.clusters.get(params.name))) {
+      throw new HttpProblem('notFound', `no cluster named ${params.name}`);
+    }
+    return json(200, pageBody(page, eventView));
   },
 });

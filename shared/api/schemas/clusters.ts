@@ -13,7 +13,14 @@ export const CapacityBody = z
     autoScalingGroupName: z.string().regex(GROUP_NAME, { error: 'an Auto Scaling group name: 1–255 printable ASCII characters, no spaces' }).meta({ example: 'prod-asg' }),
     minSize: int(0, 10_000, 'minSize').meta({ description: 'Fewest instances Shepherd keeps; within the group\'s own MinSize–MaxSize.' }),
     maxSize: int(0, 10_000, 'maxSize').meta({ description: 'Most instances Shepherd asks for; at least minSize, at most the group\'s MaxSize.' }),
-    targetUtilizationPercent: int(1, 100, 'targetUtilizationPercent').meta({ description: 'Target share of registered CPU/memory in use.', example: 80 }),
+    targetUtilizationPercent: int(1, 100, 'targetUtilizationPercent').meta({
+      description: "Share of the group's in-service instances that should be busy (as ECS's targetCapacity): 100 keeps no spare instance, 80 about one in five.",
+      example: 100,
+    }),
+    maxScalingStep: int(1, 1000, 'maxScalingStep').optional().meta({ description: 'Most instances one scale-out adds (default 10).' }),
+    scaleInAfterSeconds: int(60, 86_400, 'scaleInAfterSeconds')
+      .optional()
+      .meta({ description: 'How long an instance stays idle, or removable because its tasks fit elsewhere, before Shepherd drains and removes it (default 600).' }),
   })
   .meta({ id: 'CapacitySettings' });
 export type CapacityBody = z.infer<typeof CapacityBody>;
@@ -21,12 +28,34 @@ export type CapacityBody = z.infer<typeof CapacityBody>;
 export const ClusterParams = z.strictObject({ name: ClusterName });
 export const ListClustersQuery = PageQuery;
 
-const Capacity = z.object({ autoScalingGroupName: z.string(), minSize: z.int(), maxSize: z.int(), targetUtilizationPercent: z.int() });
+const Capacity = z.object({
+  autoScalingGroupName: z.string(),
+  minSize: z.int(),
+  maxSize: z.int(),
+  targetUtilizationPercent: z.int(),
+  maxScalingStep: z.int().optional(),
+  scaleInAfterSeconds: z.int().optional(),
+});
+
+const Reservation = z
+  .object({ needed: z.int(), running: z.int(), percent: z.int(), desired: z.int(), at: z.string() })
+  .meta({
+    id: 'CapacityReservation',
+    description:
+      "Like ECS's CapacityProviderReservation: instances needed (busy ones plus those unplaced tasks need) over instances in service, in percent; 200 when tasks wait and no instance runs. From Shepherd's latest capacity decision.",
+  });
+
+const CapacityState = z
+  .object({ idleSince: z.record(z.string(), z.string()), consolidatableSince: z.record(z.string(), z.string()), drainingSince: z.record(z.string(), z.string()) })
+  .meta({ id: 'CapacityState', description: 'EC2 instance ids Shepherd watches for scale-in (idle, or whose tasks fit elsewhere) and those it is draining to remove, with since when.' });
+
+const CapacityRuntime = { reservation: Reservation.optional(), capacityState: CapacityState.optional() };
 
 export const Cluster = z
   .object({
     name: z.string(),
     capacity: Capacity.optional(),
+    ...CapacityRuntime,
     revision: z.int(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -41,6 +70,7 @@ export const ClusterDetail = z
   .object({
     name: z.string(),
     capacity: Capacity.optional(),
+    ...CapacityRuntime,
     revision: z.int(),
     createdAt: z.string(),
     updatedAt: z.string(),
