@@ -1,8 +1,10 @@
 /**
  * The CLI's HTTP client for Shepherd's public API: JSON in and out, problem+json answers as
- * typed errors, SigV4 (service `execute-api`) for any endpoint that is not loopback.
+ * typed errors, SigV4 (service `execute-api`) for any endpoint that is not loopback, and for a
+ * loopback one too when asked (a sandbox started with SHEPHERD_API_AUTH=sigv4).
  */
 import type { ProblemBody } from '../shared/api/problem';
+import { regionFromChain } from './region';
 import { makeSigner, type Signer } from './sigv4';
 
 export interface Answer<T = unknown> {
@@ -56,7 +58,10 @@ export class ApiClient {
   private readonly userAgent: string;
   private signer: Promise<Signer> | undefined;
 
-  constructor(endpoint: string, opts: { region?: string; userAgent?: string } = {}) {
+  /** The region a local sandbox verifies signatures for when nothing else says (npm start's default). */
+  static readonly SANDBOX_REGION = 'us-east-1';
+
+  constructor(endpoint: string, opts: { region?: string; userAgent?: string; sign?: boolean; env?: NodeJS.ProcessEnv } = {}) {
     let url: URL;
     try {
       url = new URL(endpoint);
@@ -66,16 +71,14 @@ export class ApiClient {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new NetworkError(`the endpoint must be http:// or https://, not ${url.protocol}`);
     this.endpoint = url;
     this.userAgent = opts.userAgent ?? 'shepherd-cli';
-    if (!isLoopback(url)) {
-      const region = opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? regionFromHost(url.hostname);
-      if (!region) throw new NetworkError(`${url.host} is not loopback, so requests are signed (SigV4); say which region with --region or AWS_REGION`);
-      this.signer = makeSigner(region);
-      // Reported in unhandled form only when a request needs it.
+    if (opts.sign || !isLoopback(url)) {
+      this.signer = signingRegion(url, opts.region, opts.env ?? process.env).then((region) => makeSigner(region));
+      // Reported only when a request needs it.
       this.signer.catch(() => undefined);
     }
   }
 
-  /** True when requests are SigV4-signed (the endpoint is not loopback). */
+  /** True when requests are SigV4-signed. */
   get signed(): boolean {
     return this.signer !== undefined;
   }
@@ -138,6 +141,16 @@ function describeNetworkError(err: unknown, url: URL): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot reach ${where}: unknown host ${url.hostname}`;
   if (code === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT') return `cannot reach ${where}: timed out`;
   return `cannot reach ${where}: ${cause?.message ?? (err instanceof Error ? err.message : String(err))}`;
+}
+
+/**
+ * The region to sign for: --region; else an execute-api host's own region (signing for another
+ * always fails); else the standard chain; else, on loopback, the sandbox's default.
+ */
+async function signingRegion(url: URL, given: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  const region = given ?? regionFromHost(url.hostname) ?? (await regionFromChain(env)) ?? (isLoopback(url) ? ApiClient.SANDBOX_REGION : undefined);
+  if (!region) throw new NetworkError(`requests to ${url.host} are signed (SigV4): say which region with --region or AWS_REGION`);
+  return region;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -7,10 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ApiClient, ApiError, NetworkError, type Answer } from './client';
+import { DEFAULT_ENDPOINT, DEFAULT_STAGE, resolveEndpoint, stackName, STACK_OUTPUT, type EndpointChoice } from './endpoint';
 import { ago, arnId, fields, paint, parseDuration, shortTaskDefinition, state, table, type Style } from './format';
 import type {
   Cluster,
   ClusterDetail,
+  ContainerInstanceState,
   ForceDeleteResult,
   HistoryEvent,
   Page,
@@ -18,19 +20,27 @@ import type {
   Service,
   ServicePlan,
   ServiceStatus,
+  ServiceTask,
+  StoppedTask,
   TaskDefinitionRevision,
+  TerminatedInstance,
 } from './types';
 import { watchDeployment, watchScale } from './watch';
 
-export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
+export { DEFAULT_ENDPOINT };
 const DEFAULT_TIMEOUT = '15m';
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string; help: string; arg?: string };
 
 const GLOBAL: Record<string, OptionSpec> = {
-  endpoint: { type: 'string', arg: 'URL', help: `the API (default: $SHEPHERD_API_URL, else ${DEFAULT_ENDPOINT}); requests are SigV4-signed unless it is loopback` },
+  endpoint: {
+    type: 'string',
+    arg: 'URL',
+    help: `the API (default: $SHEPHERD_ENDPOINT, else the ${STACK_OUTPUT} output of the stack ${stackName('<stage>')}, else ${DEFAULT_ENDPOINT}); SigV4-signed unless loopback`,
+  },
+  stage: { type: 'string', arg: 'STAGE', help: `whose stack to find the API in when no endpoint is given (default ${DEFAULT_STAGE})` },
   output: { type: 'string', short: 'o', arg: 'json|table', help: "table (default) or json: the API's answer as it is" },
-  region: { type: 'string', arg: 'REGION', help: 'for SigV4 (default: $AWS_REGION, $AWS_DEFAULT_REGION, or the endpoint host)' },
+  region: { type: 'string', arg: 'REGION', help: "for SigV4 and the stack (default: an execute-api host's region, else $AWS_REGION, $AWS_DEFAULT_REGION, the profile's)" },
   help: { type: 'boolean', short: 'h', help: 'this help' },
 };
 
@@ -55,6 +65,7 @@ const opt = {
   target: { type: 'string', arg: 'PERCENT', help: 'target utilisation, 1–100' },
   status: { type: 'string', arg: 'ACTIVE|INACTIVE', help: 'which revisions (default ACTIVE)' },
   sort: { type: 'string', arg: 'DESC|ASC', help: 'by revision (default DESC)' },
+  reason: { type: 'string', arg: 'TEXT', help: 'why (up to 100 characters), added to the stop reason ECS records' },
 } satisfies Record<string, OptionSpec>;
 type OptName = keyof typeof opt;
 
@@ -285,6 +296,26 @@ function renderCluster(ctx: Ctx, c: ClusterDetail): string {
   return out.join('\n');
 }
 
+function renderTasks(ctx: Ctx, items: ServiceTask[]): string {
+  if (!items.length) return 'No tasks.';
+  return table(
+    ctx.style,
+    ['TASK', 'STATUS', 'INSTANCE', 'ZONE', 'TASK DEFINITION', 'STARTED', 'STOPPED'],
+    items.map((t) => [
+      t.taskId,
+      state(ctx.style, t.lastStatus) + (t.desiredStatus !== t.lastStatus && t.desiredStatus === 'STOPPED' ? ' → STOPPED' : ''),
+      arnId(t.containerInstanceArn),
+      t.availabilityZone,
+      shortTaskDefinition(t.taskDefinition),
+      ago(t.startedAt),
+      t.stoppedReason ? `${ago(t.stoppedAt)}: ${t.stoppedReason}` : undefined,
+    ]),
+  );
+}
+
+/** `/clusters/{name}/instances/{id}/{action}`. */
+const instancePath = (ctx: Ctx, action: string) => `/clusters/${encodeURIComponent(ctx.args[0] ?? '')}/instances/${encodeURIComponent(ctx.args[1] ?? '')}/${action}`;
+
 // ---- commands ----
 
 function watchOptions(ctx: Ctx, name: string) {
@@ -450,6 +481,35 @@ const COMMANDS: Command[] = [
     },
   },
   {
+    group: 'services',
+    verb: 'tasks',
+    args: ['NAME'],
+    options: ['limit', 'next-token', 'all'],
+    summary: "a service's tasks as Shepherd last observed them, with their ids",
+    async run(ctx) {
+      const { answer, items, nextToken } = await list<ServiceTask>(ctx, `${svc(ctx.args[0])}/tasks`, {});
+      ctx.emit(answer, () => renderTasks(ctx, items) + more(ctx, nextToken));
+      return 0;
+    },
+  },
+  {
+    group: 'services',
+    verb: 'stop-task',
+    args: ['NAME', 'TASK_ID'],
+    options: ['reason'],
+    summary: 'stop one of its tasks (ECS records who asked); Shepherd replaces it',
+    async run(ctx) {
+      const reason = ctx.flags.reason as string | undefined;
+      const a = await ctx.client.request<StoppedTask>('POST', `${svc(ctx.args[0])}/tasks/${encodeURIComponent(ctx.args[1] ?? '')}/stop`, reason !== undefined ? { body: { reason } } : {});
+      ctx.emit(a, () =>
+        a.status === 202
+          ? `${a.body.service}: task ${a.body.taskId} stopping (${a.body.stoppedReason}); Shepherd replaces it once it has stopped`
+          : `${a.body.service}: task ${a.body.taskId} had already stopped`,
+      );
+      return 0;
+    },
+  },
+  {
     group: 'clusters',
     verb: 'ls',
     args: [],
@@ -511,6 +571,43 @@ const COMMANDS: Command[] = [
       const h = ifMatch(ctx);
       const a = await ctx.client.request<ClusterDetail>('PUT', `${path}/capacity`, { body, ...(h ? { headers: h } : {}) });
       ctx.emit(a, () => `${a.body.name}: ${capacityText(a.body.capacity)} (revision ${a.body.revision})`);
+      return 0;
+    },
+  },
+  ...(['drain', 'activate'] as const).map(
+    (verb): Command => ({
+      group: 'clusters',
+      verb,
+      args: ['NAME', 'INSTANCE'],
+      options: [],
+      summary:
+        verb === 'drain'
+          ? 'drain a container instance (EC2 or container instance id): Shepherd moves its tasks elsewhere'
+          : 'make a drained container instance ACTIVE again',
+      async run(ctx) {
+        const a = await ctx.client.request<ContainerInstanceState>('POST', instancePath(ctx, verb));
+        ctx.emit(a, () => {
+          const b = a.body;
+          const tasks = `${b.runningTasksCount} task(s) running${b.pendingTasksCount ? `, ${b.pendingTasksCount} pending` : ''}`;
+          return `${b.ec2InstanceId ?? arnId(b.containerInstanceArn)}: ${state(ctx.style, b.status)}, ${tasks}${verb === 'drain' ? '; Shepherd moves its services\' tasks elsewhere' : ''}`;
+        });
+        return 0;
+      },
+    }),
+  ),
+  {
+    group: 'clusters',
+    verb: 'terminate',
+    args: ['NAME', 'INSTANCE'],
+    options: [],
+    summary: "terminate an instance of the cluster's Auto Scaling group; the group replaces it",
+    async run(ctx) {
+      const a = await ctx.client.request<TerminatedInstance>('POST', instancePath(ctx, 'terminate'));
+      ctx.emit(a, () =>
+        a.body.activity
+          ? `${a.body.ec2InstanceId}: terminating (${a.body.activity.description ?? a.body.activity.activityId}); ${a.body.autoScalingGroupName} launches a replacement`
+          : `${a.body.ec2InstanceId}: already ${a.body.lifecycleState}`,
+      );
       return 0;
     },
   },
@@ -584,6 +681,9 @@ export function usage(): string {
     'global options:',
     ...optionLines(Object.keys(GLOBAL), GLOBAL),
     '',
+    'environment: SHEPHERD_ENDPOINT (the API), SHEPHERD_API_AUTH=sigv4 (sign loopback requests too, for a',
+    'sandbox started with it), and the AWS SDK\'s own (AWS_PROFILE, AWS_REGION, credentials).',
+    '',
     'exit codes: 0 ok, 1 the API refused the request (4xx), 2 bad usage or the API failed (5xx) or is',
     'unreachable, 3 a watched deployment or scale failed or rolled back, 4 a watch timed out.',
     'shepherd <group> <command> --help for a command\'s options. docs/cli.md has examples.',
@@ -608,6 +708,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   const errStyle: Style = { color: io.stderr.isTTY === true && !io.env.NO_COLOR };
   let command: Command | undefined;
   let json = false;
+  let endpoint: EndpointChoice | undefined;
   try {
     // First pass: find the group and the command, knowing every option (so values are not taken for words).
     const loose = parseArgs({ args: argv, options: parseSpec({ ...GLOBAL, ...opt }), strict: false, allowPositionals: true });
@@ -642,8 +743,20 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     for (const o of ['timeout', 'interval'] as const)
       if (flags[o] !== undefined && !flags.watch) throw new UsageError(`--${o} goes with --watch`, cmd);
 
-    const endpoint = (flags.endpoint as string | undefined) ?? io.env.SHEPHERD_API_URL ?? DEFAULT_ENDPOINT;
-    const client = new ApiClient(endpoint, { ...(flags.region ? { region: flags.region as string } : {}), userAgent: 'shepherd-cli/0.1' });
+    const auth = io.env.SHEPHERD_API_AUTH ?? 'none';
+    if (auth !== 'none' && auth !== 'sigv4') throw new UsageError(`SHEPHERD_API_AUTH must be sigv4 or none, not ${JSON.stringify(auth)}`, cmd);
+    endpoint = await resolveEndpoint({
+      ...(typeof flags.endpoint === 'string' ? { flag: flags.endpoint } : {}),
+      env: io.env,
+      stage: typeof flags.stage === 'string' ? flags.stage : DEFAULT_STAGE,
+      ...(typeof flags.region === 'string' ? { region: flags.region } : {}),
+    });
+    const client = new ApiClient(endpoint.url, {
+      ...(flags.region ? { region: flags.region as string } : {}),
+      userAgent: 'shepherd-cli/0.1',
+      sign: auth === 'sigv4',
+      env: io.env,
+    });
     const style: Style = { color: io.stdout.isTTY === true && !io.env.NO_COLOR };
     json = output === 'json';
     const ctx: Ctx = {
@@ -661,6 +774,10 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     };
     return await cmd.run(ctx);
   } catch (e) {
+    // The sandbox was the last resort: say why no deployed API was used either.
+    if (e instanceof NetworkError && endpoint?.source === 'default' && endpoint.notes.length) {
+      e.message += `; no --endpoint or SHEPHERD_ENDPOINT was given and no deployed API was found (${endpoint.notes.join('; ')})`;
+    }
     return report(e, { err, errStyle, command, json, stdout: io.stdout });
   }
 }

@@ -4,7 +4,7 @@
  * Loaded only for endpoints that are not loopback, so local runs never need AWS libraries.
  */
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import type { Checksum, SourceData } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Checksum, SourceData } from '@smithy/types';
 
 export interface Signer {
   /** The headers to send for this request, Authorization and X-Amz-* included. */
@@ -34,9 +34,10 @@ export class Sha256 implements Checksum {
   }
 }
 
-export async function makeSigner(region: string): Promise<Signer> {
-  const [{ SignatureV4 }, { fromNodeProviderChain }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-sdk/credential-providers')]);
-  const signer = new SignatureV4({ service: 'execute-api', region, credentials: fromNodeProviderChain(), sha256: Sha256 });
+/** A signer for `region`; credentials from the standard chain unless given. */
+export async function makeSigner(region: string, credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider): Promise<Signer> {
+  const { SignatureV4 } = await import('@smithy/signature-v4');
+  const signer = new SignatureV4({ service: 'execute-api', region, credentials: credentials ?? (await import('@aws-sdk/credential-providers')).fromNodeProviderChain(), sha256: Sha256 });
   return {
     async sign({ method, url, headers, body }) {
       const query: Record<string, string> = {};
@@ -56,4 +57,10 @@ export async function makeSigner(region: string): Promise<Signer> {
       return rest;
     },
   };
+}
+
+/** fetch, signed first when a signer is given (the body as a string, as it is signed). */
+export async function signedFetch(signer: Signer | undefined, url: URL, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }): Promise<Response> {
+  const headers = signer ? await signer.sign({ method: init.method, url, headers: init.headers, body: init.body }) : init.headers;
+  return fetch(url, { method: init.method, headers, ...(init.body !== undefined ? { body: init.body } : {}), ...(init.signal ? { signal: init.signal } : {}) });
 }

@@ -9,6 +9,8 @@ import type {
   ServicePlan as ServicePlanSchema,
   ServiceStatus as ServiceStatusSchema,
 } from '../shared/api/schemas/services';
+import type { ContainerInstanceState as InstanceStateSchema, TerminatedInstance as TerminatedSchema } from '../shared/api/schemas/instanceActions';
+import type { ServiceTask as ServiceTaskSchema, StoppedTask as StoppedTaskSchema } from '../shared/api/schemas/taskActions';
 import type { RegisteredTaskDefinition as RegisteredSchema, TaskDefinitionRevision as RevisionSchema } from '../shared/api/schemas/taskDefinitions';
 
 export type Service = z.infer<typeof ServiceSchema>;
@@ -21,6 +23,10 @@ export type Cluster = z.infer<typeof ClusterSchema>;
 export type ClusterDetail = z.infer<typeof ClusterDetailSchema>;
 export type RegisteredTaskDefinition = z.infer<typeof RegisteredSchema>;
 export type TaskDefinitionRevision = z.infer<typeof RevisionSchema>;
+export type ServiceTask = z.infer<typeof ServiceTaskSchema>;
+export type StoppedTask = z.infer<typeof StoppedTaskSchema>;
+export type ContainerInstanceState = z.infer<typeof InstanceStateSchema>;
+export type TerminatedInstance = z.infer<typeof TerminatedSchema>;
 export interface Page<T> {
   items: T[];
   nextToken?: string;

@@ -45,7 +45,13 @@ export async function seedDemo(sb: Sandbox): Promise<void> {
     { name: 'web', cluster: DEMO_CLUSTER, taskDefinition: 'web:1', desiredCount: 6, placementStrategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }], tags: { demo: 'true' } },
     { name: 'log-agent', cluster: DEMO_CLUSTER, taskDefinition: 'log-agent:1', schedulingStrategy: 'DAEMON', tags: { demo: 'true' } },
   ]) {
-    const res = await fetch(`${sb.apiUrl}/services`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await sb.apiFetch('/services', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (res.status !== 201 && res.status !== 200) throw new Error(`seeding ${body.name}: ${res.status} ${await res.text()}`);
   }
+  // Shepherd sizes the group (never below the 3 instances the demo starts with), so the
+  // dashboard's Terminate goes through the API: POST /clusters/demo/instances/{id}/terminate.
+  // Target 100: no spare instance, so the demo stays at its 3 instances until work needs more.
+  const capacity = { autoScalingGroupName: 'demo-asg', minSize: 3, maxSize: 6, targetUtilizationPercent: 100 };
+  const res = await sb.apiFetch(`/clusters/${DEMO_CLUSTER}/capacity`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(capacity) });
+  if (res.status !== 200) throw new Error(`seeding the capacity of ${DEMO_CLUSTER}: ${res.status} ${await res.text()}`);
 }

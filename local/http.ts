@@ -1,10 +1,14 @@
 /**
  * Serves an HTTP API function on loopback the way API Gateway (HTTP API, payload v2) invokes it:
- * each request becomes an APIGatewayProxyEventV2, the result becomes the response.
+ * each request becomes an APIGatewayProxyEventV2, the result becomes the response. With an
+ * authorizer (./apiAuth: SigV4), requests it refuses get API Gateway's 403 and never reach the
+ * function; the ones it accepts carry the caller in `requestContext.authorizer.iam`, as behind an
+ * IAM-authorised route.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Authorizer, VerifiedCaller } from './apiAuth';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -39,9 +43,22 @@ export async function toApiGatewayEvent(req: IncomingMessage, body: string): Pro
   };
 }
 
+/** The IAM identity API Gateway passes on for a SigV4-authorised request. */
+function withCaller(event: APIGatewayProxyEventV2, caller: VerifiedCaller): APIGatewayProxyEventV2 {
+  const iam = { accessKey: caller.accessKey, accountId: event.requestContext.accountId, callerId: caller.accessKey, cognitoIdentity: null, principalOrgId: null, userId: caller.accessKey };
+  return { ...event, requestContext: { ...event.requestContext, authorizer: { iam } } } as APIGatewayProxyEventV2;
+}
+
+function forbidden(res: ServerResponse, detail: string): void {
+  res.writeHead(403, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, detail }));
+}
+
 export async function serveHttpApi(opts: {
   port?: number;
   invoke: (event: APIGatewayProxyEventV2, context?: Context) => Promise<unknown>;
+  /** Verifies each request first (SigV4); absent: the API is open (loopback only). */
+  authorize?: Authorizer;
 }): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -58,7 +75,13 @@ export async function serveHttpApi(opts: {
           return;
         }
         try {
-          const event = await toApiGatewayEvent(req, Buffer.concat(chunks).toString('utf8'));
+          const body = Buffer.concat(chunks);
+          let event = await toApiGatewayEvent(req, body.toString('utf8'));
+          if (opts.authorize) {
+            const verdict = await opts.authorize(req, body);
+            if (!verdict.ok) return forbidden(res, verdict.message);
+            event = withCaller(event, verdict.caller);
+          }
           const out = (await opts.invoke(event)) as APIGatewayProxyStructuredResultV2 | string | undefined;
           const result: APIGatewayProxyStructuredResultV2 = typeof out === 'object' && out !== null && 'statusCode' in out ? out : { statusCode: 200, body: typeof out === 'string' ? out : JSON.stringify(out ?? null) };
           res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });

@@ -5,8 +5,11 @@
  */
 import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { makeSigner, signedFetch, type Signer } from '../cli/sigv4';
 import { createStore, type Store } from '../shared/store';
+import { sigv4Authorizer } from './apiAuth';
 import { serveDashboard } from './dashboard/server';
 import { createLocalTable, LOCAL_CREDENTIALS, localDynamoClient, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { serveHttpApi } from './http';
@@ -27,6 +30,12 @@ export interface SandboxOptions {
   logLevel?: string;
   /** Serve the dashboard (local/dashboard) on this loopback port; 0 = any free port; absent = no dashboard. */
   dashboardPort?: number;
+  /**
+   * Verify SigV4 on the HTTP API (service execute-api, this region): only requests these
+   * credentials signed get through. The dashboard and `apiFetch` sign with them. Absent: the API
+   * is open (loopback only).
+   */
+  apiAuth?: { region: string; credentials: AwsCredentialIdentity };
 }
 
 export interface Sandbox {
@@ -38,6 +47,8 @@ export interface Sandbox {
   tableName: string;
   busName: string;
   apiUrl: string;
+  /** fetch on the HTTP API (`path` from the root, e.g. `/services`), signed when `apiAuth` is on. */
+  apiFetch(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<Response>;
   /** The dashboard's page, when `dashboardPort` was given. */
   dashboardUrl?: string;
   /** Invocations per function so far. */
@@ -85,6 +96,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const stoppers: Array<() => void | Promise<void>> = [];
   const pollers: StreamPoller[] = [];
   let apiUrl = '';
+  const signer: Signer | undefined = opts.apiAuth ? await makeSigner(opts.apiAuth.region, opts.apiAuth.credentials) : undefined;
 
   const invoker = (fn: StackFunction, handler: (e: unknown, c: ReturnType<typeof lambdaContext>) => Promise<unknown>) => async (event: unknown) => {
     invocations.set(fn.name, (invocations.get(fn.name) ?? 0) + 1);
@@ -125,7 +137,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           }),
         );
       } else if (ev.kind === 'httpApi' && !apiUrl) {
-        const api = await serveHttpApi({ ...(opts.apiPort ? { port: opts.apiPort } : {}), invoke: (e: APIGatewayProxyEventV2) => invoke(e) });
+        const api = await serveHttpApi({
+          ...(opts.apiPort ? { port: opts.apiPort } : {}),
+          invoke: (e: APIGatewayProxyEventV2) => invoke(e),
+          ...(opts.apiAuth ? { authorize: sigv4Authorizer({ region: opts.apiAuth.region, credentials: [opts.apiAuth.credentials] }) } : {}),
+        });
         apiUrl = api.url;
         stoppers.push(() => api.close());
       }
@@ -134,7 +150,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   let dashboardUrl: string | undefined;
   if (opts.dashboardPort !== undefined) {
-    const dashboard = await serveDashboard({ apiUrl, simEndpoint: sim.endpoint, port: opts.dashboardPort });
+    const dashboard = await serveDashboard({ apiUrl, port: opts.dashboardPort, ...(signer ? { signer } : {}) });
     dashboardUrl = dashboard.url;
     stoppers.unshift(() => dashboard.close());
   }
@@ -148,6 +164,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     tableName,
     busName,
     apiUrl,
+    apiFetch: (path, init = {}) => signedFetch(signer, new URL(`${apiUrl}${path}`), { method: init.method ?? 'GET', headers: init.headers ?? {}, ...(init.body !== undefined ? { body: init.body } : {}) }),
     ...(dashboardUrl ? { dashboardUrl } : {}),
     invocations,
     invoke: (name, event) => {

@@ -1,21 +1,52 @@
 /**
  * `npm start`: Shepherd on one machine, on loopback, with a seeded demo. No AWS account needed.
  * Env: SHEPHERD_API_PORT (default 8080), SHEPHERD_SIM_PORT (4566), SHEPHERD_DASHBOARD_PORT (8081),
- * SHEPHERD_KEEP_DATA=1 keeps DynamoDB data in .local-data/ across runs.
+ * SHEPHERD_KEEP_DATA=1 keeps DynamoDB data in .local-data/ across runs, SHEPHERD_API_AUTH=sigv4
+ * makes the HTTP API verify SigV4 with your AWS credentials (./apiAuth).
  */
 import { mkdirSync } from 'node:fs';
 import { DEMO_CLUSTER, seedDemo } from './demo';
-import { startSandbox } from './sandbox';
+import { startSandbox, type SandboxOptions } from './sandbox';
+import { regionFromChain } from '../cli/region';
 
 const started = Date.now();
 const keep = process.env.SHEPHERD_KEEP_DATA === '1';
 if (keep) mkdirSync('.local-data', { recursive: true });
+
+/**
+ * With SHEPHERD_API_AUTH=sigv4, the API accepts what your AWS credentials sign (the standard
+ * chain, resolved now: the sandbox then points the in-process SDK at its own dummy credentials)
+ * for the region of your configuration (us-east-1 if none): what the CLI signs with in this shell.
+ */
+async function apiAuth(): Promise<SandboxOptions['apiAuth']> {
+  const mode = process.env.SHEPHERD_API_AUTH ?? 'none';
+  if (mode === 'none') return undefined;
+  if (mode !== 'sigv4') throw new Error(`SHEPHERD_API_AUTH must be sigv4 or none, not ${JSON.stringify(mode)}`);
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  let c;
+  try {
+    c = await fromNodeProviderChain()();
+  } catch (err) {
+    throw new Error(`SHEPHERD_API_AUTH=sigv4 needs AWS credentials (environment, profile, SSO, …) to verify signatures with: ${(err as Error).message}`, { cause: err });
+  }
+  const credentials = { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) };
+  return { region: (await regionFromChain()) ?? 'us-east-1', credentials };
+}
+
+let auth: SandboxOptions['apiAuth'];
+try {
+  auth = await apiAuth();
+} catch (err) {
+  console.error(`error: ${(err as Error).message}`);
+  process.exit(2);
+}
 const sb = await startSandbox({
   clock: 'real',
   apiPort: Number(process.env.SHEPHERD_API_PORT ?? 8080),
   simPort: Number(process.env.SHEPHERD_SIM_PORT ?? 4566),
   dashboardPort: Number(process.env.SHEPHERD_DASHBOARD_PORT ?? 8081),
   ...(keep ? { dataDir: '.local-data' } : {}),
+  ...(auth ? { apiAuth: auth } : {}),
 });
 await seedDemo(sb);
 // A first reconcile pass now rather than in a minute: the demo's services start at once.
@@ -23,7 +54,12 @@ await sb.invoke('reconcile', { source: 'npm start' });
 
 console.log(`Shepherd sandbox up in ${((Date.now() - started) / 1000).toFixed(1)} s (stage "${sb.stage}")`);
 console.log(`  Dashboard       ${sb.dashboardUrl ?? '-'}`);
-console.log(`  HTTP API        ${sb.apiUrl}`);
+console.log(
+  `  HTTP API        ${sb.apiUrl}   ` +
+    (auth
+      ? `(SigV4: execute-api, ${auth.region}, access key ${auth.credentials.accessKeyId}; the CLI signs with SHEPHERD_API_AUTH=sigv4)`
+      : '(open on loopback; SHEPHERD_API_AUTH=sigv4 verifies SigV4)'),
+);
 console.log(`  AWS simulator   ${sb.sim.endpoint}   (ECS, EventBridge, Auto Scaling; e.g. AWS_ENDPOINT_URL=${sb.sim.endpoint} aws ecs list-container-instances --cluster ${DEMO_CLUSTER})`);
 console.log(`  DynamoDB Local  ${sb.dynamo.endpoint}   (table ${sb.tableName})`);
 console.log('  Ctrl-C stops everything.\n');

@@ -3,16 +3,13 @@
  *
  * - `/` the page, `/app.js` the client (plain TypeScript bundled by esbuild in memory at start),
  *   `/style.css`. Nothing is fetched from the network: no CDN fonts or scripts.
- * - `/api/*` forwards verbatim to Shepherd's HTTP API (same origin for the page, no CORS needed):
- *   everything the dashboard reads, and its Shepherd actions (scale, deploy, pause, resume).
- * - `/cloud/ecs` and `/cloud/autoscaling` forward to the local AWS simulator, on the real wire
- *   protocols (ECS JSON 1.1, Auto Scaling query), for the operations that belong to the cloud and
- *   not to Shepherd's API: StopTask, UpdateContainerInstancesState (drain / activate) and
- *   TerminateInstanceInAutoScalingGroup, plus ListTasks/DescribeTasks to find which task to stop.
- *   Only those actions pass.
+ * - `/api/*` forwards to Shepherd's HTTP API (same origin for the page, no CORS needed): everything
+ *   the dashboard reads and every action it offers (scale, deploy, pause, resume; stop a task;
+ *   drain, activate, terminate an instance). Nothing goes to AWS (or the simulator) directly.
+ *   When the API verifies SigV4, the forwarded requests are signed with the sandbox's credentials.
  *
  * Loopback only; requests must name this server in `Host` (no DNS rebinding) and POSTs from a page
- * must come from its own origin (no cross-site requests to the simulator).
+ * must come from its own origin (no cross-site requests through it).
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -20,21 +17,16 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { signedFetch, type Signer } from '../../cli/sigv4';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const MAX_BODY = 256 * 1024;
 
-/** ECS actions the page may send to the simulator (JSON 1.1, `X-Amz-Target`). */
-export const ECS_ACTIONS = new Set(['StopTask', 'UpdateContainerInstancesState', 'ListTasks', 'DescribeTasks']);
-/** Auto Scaling actions the page may send to the simulator (query protocol). */
-export const AUTOSCALING_ACTIONS = new Set(['TerminateInstanceInAutoScalingGroup']);
-const ECS_TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
-
 export interface DashboardOptions {
   /** Shepherd's HTTP API, e.g. http://127.0.0.1:8080. */
   apiUrl: string;
-  /** The AWS simulator's endpoint (ECS and Auto Scaling). */
-  simEndpoint: string;
+  /** Signs the forwarded requests, when the API verifies SigV4. */
+  signer?: Signer;
   /** 0 or absent: any free port. */
   port?: number;
 }
@@ -83,10 +75,11 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
   send(res, status, 'application/problem+json', JSON.stringify({ type: 'about:blank', title, status, detail }));
 }
 
-/** Forwards a request and copies the answer back (status, content type, ETag, body). */
-async function forward(res: ServerResponse, url: string, init: { method: string; headers: Record<string, string>; body?: Buffer }): Promise<void> {
+/** Forwards a request (signed when a signer is given) and copies the answer back (status, content type, ETag, body). */
+async function forward(res: ServerResponse, url: string, init: { method: string; headers: Record<string, string>; body?: Buffer; signer?: Signer }): Promise<void> {
   try {
-    const answer = await fetch(url, { method: init.method, headers: init.headers, ...(init.body && init.body.length ? { body: new Uint8Array(init.body) } : {}) });
+    const body = init.body && init.body.length ? init.body.toString('utf8') : undefined;
+    const answer = await signedFetch(init.signer, new URL(url), { method: init.method, headers: init.headers, ...(body !== undefined ? { body } : {}) });
     const headers: Record<string, string> = {};
     for (const h of ['etag', 'location', 'retry-after', 'allow']) {
       const v = answer.headers.get(h);
@@ -105,7 +98,6 @@ export async function serveDashboard(opts: DashboardOptions): Promise<Dashboard>
     readFile(join(HERE, 'client', 'style.css'), 'utf8'),
   ]);
   const apiUrl = opts.apiUrl.replace(/\/$/, '');
-  const simEndpoint = opts.simEndpoint.replace(/\/$/, '');
   let allowedHosts = new Set<string>();
   let origins = new Set<string>();
 
@@ -130,34 +122,7 @@ export async function serveDashboard(opts: DashboardOptions): Promise<Dashboard>
         const v = req.headers[h];
         if (typeof v === 'string') headers[h] = v;
       }
-      return forward(res, `${apiUrl}${url.pathname.slice(4)}${url.search}`, { method, headers, body });
-    }
-
-    if (url.pathname === '/cloud/ecs' && method === 'POST') {
-      const action = String(req.headers['x-amz-target'] ?? '').replace(`${ECS_TARGET_PREFIX}.`, '');
-      if (!ECS_ACTIONS.has(action)) return problem(res, 400, 'Bad Request', `ECS action not allowed here: ${action || '(none)'}`);
-      const body = await readBody(req);
-      if (body === undefined) return problem(res, 413, 'Payload Too Large', 'body over 256 KB');
-      return forward(res, simEndpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${ECS_TARGET_PREFIX}.${action}` },
-        body,
-      });
-    }
-
-    if (url.pathname === '/cloud/autoscaling' && method === 'POST') {
-      const body = await readBody(req);
-      if (body === undefined) return problem(res, 413, 'Payload Too Large', 'body over 256 KB');
-      const params = new URLSearchParams(body.toString('utf8'));
-      const action = params.get('Action') ?? '';
-      if (!AUTOSCALING_ACTIONS.has(action) || params.get('Version') !== '2011-01-01') {
-        return problem(res, 400, 'Bad Request', `Auto Scaling action not allowed here: ${action || '(none)'}`);
-      }
-      return forward(res, simEndpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-        body: Buffer.from(params.toString()),
-      });
+      return forward(res, `${apiUrl}${url.pathname.slice(4)}${url.search}`, { method, headers, body, ...(opts.signer ? { signer: opts.signer } : {}) });
     }
 
     return problem(res, 404, 'Not Found', `no such path: ${url.pathname}`);

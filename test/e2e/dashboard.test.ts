@@ -1,9 +1,10 @@
 /**
  * The dashboard in a real browser: Debian's Chromium driven by playwright-core (no downloaded
  * browser). The whole sandbox runs in-process on the real clock with the demo seeded; the page
- * shows the instances, one is terminated from the page (through the Auto Scaling simulator), and
- * the page shows the web service recover: its running count back to desired, its tasks on the
- * other instances.
+ * shows the instances, one is terminated from the page (through Shepherd's API, which asks Auto
+ * Scaling), and the page shows the web service recover: its running count back to desired, its
+ * tasks on the other instances. A task stopped and an instance drained from the page (also through
+ * the API) are replaced and emptied; Shepherd's own actions (scale, pause, deploy) follow.
  *
  * Skips only when Chromium is absent and this is not CI (`CI` set): CI installs it
  * (`apt-get install -y chromium`), so there a missing browser fails the test instead.
@@ -134,6 +135,27 @@ describe.skipIf(!present && !inCi)('dashboard (Chromium)', () => {
 
     // The page tells the story in its events too.
     await expect.poll(() => page.locator('#events').textContent(), { timeout: STEP, interval: 500 }).toMatch(/Task Replaced|Task Stopped/);
+
+    // Stop one web task from the page: ECS records who asked, and Shepherd replaces it.
+    const host = Object.entries(await webTasksOnPage(page)).find(([id, v]) => id !== victim && v.status === 'ACTIVE' && v.web > 0)?.[0];
+    expect(host, 'an instance with web tasks').toBeTruthy();
+    await page.getByRole('button', { name: `Stop one web task on instance ${host}` }).click();
+    await page.getByRole('status').filter({ hasText: 'Stopped a web task' }).waitFor({ timeout: STEP });
+    const stoppedFromPage = async () =>
+      (await apiJson<{ items: Array<{ stoppedReason?: string; lastStatus: string }> }>(sb, '/services/web/tasks?limit=100')).items
+        .filter((t) => t.lastStatus === 'STOPPED' && t.stoppedReason?.startsWith("Stopped through Shepherd's API by "))
+        .map((t) => t.stoppedReason);
+    await expect
+      .poll(stoppedFromPage, { timeout: STEP, interval: 500 })
+      .toEqual(["Stopped through Shepherd's API by an unauthenticated caller (127.0.0.1): from the local dashboard"]);
+    await expect.poll(() => web.locator('[data-field=running]').textContent(), { timeout: STEP, interval: 500 }).toBe('6');
+
+    // Drain that instance from the page: Shepherd moves its web tasks off; then activate it again.
+    await page.getByRole('button', { name: `Drain instance ${host}` }).click();
+    await expect.poll(async () => (await webTasksOnPage(page))[host!], { timeout: STEP, interval: 500 }).toEqual({ status: 'DRAINING', web: 0 });
+    await expect.poll(() => web.locator('[data-field=running]').textContent(), { timeout: STEP, interval: 500 }).toBe('6');
+    await page.getByRole('button', { name: `Activate instance ${host}` }).click();
+    await expect.poll(async () => (await webTasksOnPage(page))[host!]?.status, { timeout: STEP, interval: 500 }).toBe('ACTIVE');
 
     // Shepherd's own actions from the page, through its HTTP API: scale, then pause and resume.
     await page.getByRole('spinbutton', { name: 'Desired count of web' }).fill('7');

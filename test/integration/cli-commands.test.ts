@@ -31,7 +31,7 @@ interface Run {
 }
 
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', SHEPHERD_API_URL: api.url, ...extra };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', SHEPHERD_ENDPOINT: api.url, ...extra };
   return env;
 }
 
@@ -309,7 +309,7 @@ describe('errors', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const run = await cli(['services', 'ls'], { SHEPHERD_API_URL: `http://127.0.0.1:${port}` });
+    const run = await cli(['services', 'ls'], { SHEPHERD_ENDPOINT: `http://127.0.0.1:${port}` });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(`error: cannot reach http://127.0.0.1:${port}: connection refused (is \`npm start\` running?)\n`);
   });

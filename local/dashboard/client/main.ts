@@ -1,16 +1,16 @@
 /**
  * The local dashboard's page: plain TypeScript, bundled by esbuild when the sandbox starts.
  *
- * Reads only Shepherd's public HTTP API (through the dashboard server's `/api/` pass-through),
- * every POLL_MS: GET /clusters, GET /clusters/{name}, GET /services/{name}/status and
- * GET /services/{name}/events. Shepherd's actions (scale, deploy, pause, resume) go to the same
- * API. The cloud's own operations (stop a task, drain, terminate an instance) go to the local AWS
- * simulator on ECS's and Auto Scaling's wire protocols through `/cloud/ecs` and `/cloud/autoscaling`.
+ * Talks only to Shepherd's public HTTP API (through the dashboard server's `/api/` pass-through).
+ * Every POLL_MS it reads GET /clusters, GET /clusters/{name}, GET /services/{name}/status and
+ * GET /services/{name}/events. Its actions are API operations too: scale, deploy, pause, resume;
+ * stop a task (GET /services/{name}/tasks to find one on the instance, then
+ * POST …/tasks/{taskId}/stop); drain, activate and terminate an instance
+ * (POST /clusters/{name}/instances/{id}/drain|activate|terminate).
  */
 
 const POLL_MS = 1500;
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#8C6D1F', '#555555'];
-const ECS_TARGET = 'AmazonEC2ContainerServiceV20141113';
 
 interface Resources { cpu: number; memory: number }
 interface Instance {
@@ -94,9 +94,7 @@ async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
       const p = JSON.parse(text) as Problem & { message?: string; __type?: string; Error?: unknown };
       msg = p.detail ?? p.message ?? p.title ?? msg;
     } catch {
-      // An XML error from the Auto Scaling query protocol: show its <Message>.
-      const m = /<Message>([^<]*)<\/Message>/.exec(text);
-      if (m?.[1]) msg = m[1];
+      // Not JSON: keep the status line.
     }
     throw new HttpError(msg, res.status);
   }
@@ -106,18 +104,6 @@ async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
 const api = <T>(path: string, init?: RequestInit): Promise<T> => call<T>(`/api${path}`, init);
 const post = <T>(path: string, body?: unknown): Promise<T> =>
   api<T>(path, body === undefined ? { method: 'POST' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-/** ECS, on its own JSON 1.1 protocol, through the dashboard server's loopback proxy to the simulator. */
-const ecs = <T>(action: string, input: Record<string, unknown>): Promise<T> =>
-  call<T>('/cloud/ecs', { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${ECS_TARGET}.${action}` }, body: JSON.stringify(input) });
-
-/** EC2 Auto Scaling, on its query protocol, through the same proxy. */
-const autoscaling = (action: string, params: Record<string, string>): Promise<string> =>
-  call<string>('/cloud/autoscaling', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-    body: new URLSearchParams({ Action: action, Version: '2011-01-01', ...params }).toString(),
-  });
 
 // ---- reading ----
 
@@ -170,7 +156,11 @@ function bar(label: string, used: number, total: number, unit: string, cls = '')
 /** Instances whose termination was asked from this page (Auto Scaling's Terminating state is not in Shepherd's API). */
 const terminating = new Set<string>();
 
-function renderInstance(cluster: string, inst: Instance, perService: Array<{ service: string } & Counts>): string {
+/** The id the API takes for an instance: its EC2 id, else its container instance id. */
+const instanceId = (inst: Instance): string => inst.ec2InstanceId ?? inst.containerInstanceArn.slice(inst.containerInstanceArn.lastIndexOf('/') + 1);
+
+/** `sized`: the cluster has capacity settings, so the API terminates its group's instances. */
+function renderInstance(cluster: string, inst: Instance, perService: Array<{ service: string } & Counts>, sized: boolean): string {
   const gone = inst.status === 'INACTIVE' || inst.status === 'DEREGISTERING';
   const id = inst.ec2InstanceId ?? shortArn(inst.containerInstanceArn);
   const statusClass = inst.status === 'ACTIVE' ? 'ok' : inst.status === 'DRAINING' ? 'warn' : 'bad';
@@ -185,16 +175,16 @@ function renderInstance(cluster: string, inst: Instance, perService: Array<{ ser
     : 'no tasks of Shepherd\'s services';
   const requested = inst.ec2InstanceId !== undefined && terminating.has(inst.ec2InstanceId) && !gone;
   const drainLabel = inst.status === 'DRAINING' ? 'Activate' : 'Drain';
-  const cloud = gone
+  const ops = gone
     ? ''
-    : `<div class="cloud"><span class="label">Cloud operations (ECS / Auto Scaling):</span>
-        <button type="button" data-op="drain" data-cluster="${esc(cluster)}" data-arn="${esc(inst.containerInstanceArn)}"
-          data-to="${inst.status === 'DRAINING' ? 'ACTIVE' : 'DRAINING'}" aria-label="${drainLabel} instance ${esc(id)}">${drainLabel}</button>
-        ${inst.ec2InstanceId ? `<button type="button" class="danger" data-op="terminate" data-instance="${esc(inst.ec2InstanceId)}"
+    : `<div class="ops"><span class="label">Operations (Shepherd's API):</span>
+        <button type="button" data-op="${inst.status === 'DRAINING' ? 'activate' : 'drain'}" data-cluster="${esc(cluster)}" data-instance="${esc(instanceId(inst))}"
+          aria-label="${drainLabel} instance ${esc(id)}">${drainLabel}</button>
+        ${inst.ec2InstanceId && sized ? `<button type="button" class="danger" data-op="terminate" data-cluster="${esc(cluster)}" data-instance="${esc(inst.ec2InstanceId)}"
           aria-label="Terminate instance ${esc(id)}" ${requested ? 'disabled' : ''}>${requested ? 'Terminating…' : 'Terminate'}</button>` : ''}
         ${perService
           .filter((s) => s.running + s.pending > 0)
-          .map((s) => `<button type="button" data-op="stop-task" data-cluster="${esc(cluster)}" data-arn="${esc(inst.containerInstanceArn)}"
+          .map((s) => `<button type="button" data-op="stop-task" data-arn="${esc(inst.containerInstanceArn)}"
             data-service="${esc(s.service)}" aria-label="Stop one ${esc(s.service)} task on instance ${esc(id)}">Stop a ${esc(s.service)} task</button>`)
           .join('')}
       </div>`;
@@ -210,7 +200,7 @@ function renderInstance(cluster: string, inst: Instance, perService: Array<{ ser
     ${bar('Memory', usedMem, inst.registered.memory, 'MiB')}
     <ul class="tasks" aria-label="Tasks on ${esc(id)}">${chips.join('')}</ul>
     <p class="task-summary" data-field="tasks">${summary}</p>
-    ${cloud}
+    ${ops}
   </article>`;
 }
 
@@ -240,7 +230,7 @@ function renderClusters(s: Snapshot): void {
           <span class="cap">${cap}</span>
           <span class="res">${r.instances} placeable instance(s) · CPU ${r.registered.cpu - r.remaining.cpu}/${r.registered.cpu} · memory ${r.registered.memory - r.remaining.memory}/${r.registered.memory} MiB in use</span>
         </div>
-        <div class="instances">${instances.length ? instances.map((i) => renderInstance(c.name, i, perInstance.get(i.containerInstanceArn) ?? [])).join('') : '<p class="empty">No container instances registered yet.</p>'}</div>
+        <div class="instances">${instances.length ? instances.map((i) => renderInstance(c.name, i, perInstance.get(i.containerInstanceArn) ?? [], c.capacity !== undefined)).join('') : '<p class="empty">No container instances registered yet.</p>'}</div>
       </section>`;
     })
     .join('');
@@ -365,36 +355,45 @@ async function act(what: string, fn: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** Finds one live task of a service on an instance (ECS ListTasks + DescribeTasks, by Shepherd's group marker). */
-async function taskToStop(cluster: string, containerInstance: string, service: string): Promise<string | undefined> {
-  const listed = await ecs<{ taskArns?: string[] }>('ListTasks', { cluster, containerInstance, desiredStatus: 'RUNNING' });
-  if (!listed.taskArns?.length) return undefined;
-  const described = await ecs<{ tasks?: Array<{ taskArn: string; group?: string }> }>('DescribeTasks', { cluster, tasks: listed.taskArns.slice(0, 100) });
-  return described.tasks?.find((t) => t.group === `shepherd:${service}`)?.taskArn;
+interface ServiceTask { taskId: string; containerInstanceArn?: string; lastStatus: string; desiredStatus: string }
+const enc = encodeURIComponent;
+
+/** One live task of a service on an instance, from GET /services/{name}/tasks (what Shepherd last observed). */
+async function taskToStop(service: string, containerInstanceArn: string): Promise<string | undefined> {
+  let nextToken: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const listed = await api<{ items: ServiceTask[]; nextToken?: string }>(`/services/${enc(service)}/tasks?limit=100${nextToken ? `&nextToken=${enc(nextToken)}` : ''}`);
+    const task = listed.items.find((t) => t.containerInstanceArn === containerInstanceArn && t.desiredStatus === 'RUNNING' && t.lastStatus !== 'STOPPED');
+    if (task) return task.taskId;
+    nextToken = listed.nextToken;
+    if (!nextToken) return undefined;
+  }
+  return undefined;
 }
 
 document.addEventListener('click', (ev) => {
   const btn = (ev.target as Element | null)?.closest<HTMLButtonElement>('button[data-op]');
   if (!btn || btn.disabled) return;
   const d = btn.dataset;
-  if (d.op === 'terminate' && d.instance) {
-    const id = d.instance;
-    terminating.add(id);
+  if (d.op === 'terminate' && d.cluster && d.instance) {
+    const { cluster, instance } = d;
+    terminating.add(instance);
     btn.disabled = true;
-    void act(`Asked Auto Scaling to terminate ${id} (the group launches a replacement)`, () =>
-      autoscaling('TerminateInstanceInAutoScalingGroup', { InstanceId: id, ShouldDecrementDesiredCapacity: 'false' }).catch((err: unknown) => {
-        terminating.delete(id);
+    void act(`Asked to terminate ${instance}: its Auto Scaling group launches a replacement`, () =>
+      post(`/clusters/${enc(cluster)}/instances/${enc(instance)}/terminate`).catch((err: unknown) => {
+        terminating.delete(instance);
         throw err;
       }),
     );
-  } else if (d.op === 'drain' && d.cluster && d.arn && d.to) {
-    void act(`ECS: instance set to ${d.to}`, () => ecs('UpdateContainerInstancesState', { cluster: d.cluster, containerInstances: [d.arn], status: d.to }));
-  } else if (d.op === 'stop-task' && d.cluster && d.arn && d.service) {
-    const { cluster, arn, service } = d;
-    void act(`ECS: stopped a ${service} task`, async () => {
-      const task = await taskToStop(cluster, arn, service);
+  } else if ((d.op === 'drain' || d.op === 'activate') && d.cluster && d.instance) {
+    const { cluster, instance, op } = d;
+    void act(`${instance} ${op === 'drain' ? 'draining: Shepherd moves its tasks elsewhere' : 'active again'}`, () => post(`/clusters/${enc(cluster)}/instances/${enc(instance)}/${op}`));
+  } else if (d.op === 'stop-task' && d.arn && d.service) {
+    const { arn, service } = d;
+    void act(`Stopped a ${service} task: Shepherd replaces it`, async () => {
+      const task = await taskToStop(service, arn);
       if (!task) throw new Error(`no running ${service} task on that instance any more`);
-      await ecs('StopTask', { cluster, task, reason: 'Stopped from the Shepherd dashboard' });
+      await post(`/services/${enc(service)}/tasks/${enc(task)}/stop`, { reason: 'from the local dashboard' });
     });
   } else if (d.op === 'pause' && d.service) {
     const resume = btn.textContent === 'Resume';

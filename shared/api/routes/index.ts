@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { json } from '../http';
 import { openApiDocument } from '../openapi';
 import { defineRoute, type Route } from '../router';
-import { getCluster, listClusters, putCapacity } from './clusters';
+import { getCluster, listClusterEvents, listClusters, putCapacity } from './clusters';
+import { activateInstance, drainInstance, terminateInstance } from './instanceActions';
 import { deployService, pauseService, resumeService, scaleService } from './serviceActions';
 import { createService, deleteService, getServiceRoute, listServices, patchService } from './services';
 import { getServicePlan } from './servicePlan';
 import { getServiceStatus, listServiceEvents } from './serviceStatus';
+import { listServiceTasks, stopServiceTask } from './taskActions';
 import { listTaskDefinitionRevisions, registerTaskDefinitionRoute } from './taskDefinitions';
 
 let document: ReturnType<typeof openApiDocument> | undefined;
@@ -39,10 +41,16 @@ export const routes: readonly Route[] = [
   getServiceStatus,
   getServicePlan,
   listServiceEvents,
+  listServiceTasks,
+  stopServiceTask,
   registerTaskDefinitionRoute,
   listTaskDefinitionRevisions,
   listClusters,
   getCluster,
   putCapacity,
+  drainInstance,
+  activateInstance,
+  terminateInstance,
+  listClusterEvents,
   getOpenApi,
 ];
