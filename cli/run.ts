@@ -63,6 +63,8 @@ const opt = {
   min: { type: 'string', arg: 'N', help: 'fewest instances' },
   max: { type: 'string', arg: 'N', help: 'most instances' },
   target: { type: 'string', arg: 'PERCENT', help: 'target utilisation, 1–100' },
+  step: { type: 'string', arg: 'N', help: 'most instances one scale-out adds (default 10)' },
+  'scale-in-after': { type: 'string', arg: 'SECONDS', help: 'how long an instance stays idle before Shepherd removes it (default 600)' },
   status: { type: 'string', arg: 'ACTIVE|INACTIVE', help: 'which revisions (default ACTIVE)' },
   sort: { type: 'string', arg: 'DESC|ASC', help: 'by revision (default DESC)' },
   reason: { type: 'string', arg: 'TEXT', help: 'why (up to 100 characters), added to the stop reason ECS records' },
@@ -251,8 +253,12 @@ function renderPlan(ctx: Ctx, p: ServicePlan): string {
 }
 
 function capacityText(c: Cluster['capacity']): string | undefined {
-  return c ? `${c.autoScalingGroupName}: ${c.minSize}–${c.maxSize} instances, target ${c.targetUtilizationPercent}%` : undefined;
+  if (!c) return undefined;
+  const extra = [c.maxScalingStep !== undefined ? `step ${c.maxScalingStep}` : '', c.scaleInAfterSeconds !== undefined ? `scale-in after ${c.scaleInAfterSeconds}s` : ''].filter(Boolean);
+  return `${c.autoScalingGroupName}: ${c.minSize}–${c.maxSize} instances, target ${c.targetUtilizationPercent}%${extra.length ? `, ${extra.join(', ')}` : ''}`;
 }
+
+const optional = <K extends string>(key: K, value: number | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, number>));
 
 function usedOf(registered: number, remaining: number): string {
   const used = registered - remaining;
@@ -265,6 +271,12 @@ function renderCluster(ctx: Ctx, c: ClusterDetail): string {
     fields(ctx.style, [
       ['cluster', `${c.name} (revision ${c.revision}, updated ${ago(c.updatedAt)})`],
       ['capacity', capacityText(c.capacity) ?? 'not managed by Shepherd'],
+      ...(c.reservation
+        ? ([['reservation', `${c.reservation.percent}% (${c.reservation.needed} instance(s) needed / ${c.reservation.running} in service; desired ${c.reservation.desired}, ${ago(c.reservation.at)})`]] as Array<[string, string]>)
+        : []),
+      ...(Object.keys(c.capacityState?.drainingSince ?? {}).length
+        ? ([['scaling in', Object.keys(c.capacityState!.drainingSince).join(', ')]] as Array<[string, string]>)
+        : []),
       ['schedulable', `${r.instances} instance(s); cpu ${usedOf(r.registered.cpu, r.remaining.cpu)}, memory ${usedOf(r.registered.memory, r.remaining.memory)} in use`],
     ]),
     '',
@@ -539,13 +551,25 @@ const COMMANDS: Command[] = [
   },
   {
     group: 'clusters',
+    verb: 'events',
+    args: ['NAME'],
+    options: ['limit', 'next-token', 'all'],
+    summary: "a cluster's history (Capacity Changed), newest first",
+    async run(ctx) {
+      const { answer, items, nextToken } = await list<HistoryEvent>(ctx, `/clusters/${encodeURIComponent(ctx.args[0] ?? '')}/events`, {});
+      ctx.emit(answer, () => renderEvents(ctx, items) + more(ctx, nextToken));
+      return 0;
+    },
+  },
+  {
+    group: 'clusters',
     verb: 'capacity',
     args: ['NAME'],
-    options: ['asg', 'min', 'max', 'target', 'if-match'],
-    summary: 'show, or set with --asg --min --max --target, the Auto Scaling group Shepherd sizes',
+    options: ['asg', 'min', 'max', 'target', 'step', 'scale-in-after', 'if-match'],
+    summary: 'show, or set with --asg --min --max --target [--step] [--scale-in-after], the Auto Scaling group Shepherd sizes',
     async run(ctx) {
       const path = `/clusters/${encodeURIComponent(ctx.args[0] ?? '')}`;
-      const given = (['asg', 'min', 'max', 'target'] as const).filter((k) => ctx.flags[k] !== undefined);
+      const given = (['asg', 'min', 'max', 'target', 'step', 'scale-in-after'] as const).filter((k) => ctx.flags[k] !== undefined);
       if (!given.length) {
         const current = await ctx.client.request<ClusterDetail>('GET', path);
         ctx.emit(current, () => `${current.body.name}: ${capacityText(current.body.capacity) ?? 'no capacity settings (set them with --asg --min --max --target)'}`);
@@ -563,6 +587,8 @@ const COMMANDS: Command[] = [
         minSize: intFlag(ctx, 'min') ?? c?.minSize,
         maxSize: intFlag(ctx, 'max') ?? c?.maxSize,
         targetUtilizationPercent: intFlag(ctx, 'target') ?? c?.targetUtilizationPercent,
+        ...optional('maxScalingStep', intFlag(ctx, 'step') ?? c?.maxScalingStep),
+        ...optional('scaleInAfterSeconds', intFlag(ctx, 'scale-in-after') ?? c?.scaleInAfterSeconds),
       };
       const missing = Object.entries({ asg: body.autoScalingGroupName, min: body.minSize, max: body.maxSize, target: body.targetUtilizationPercent })
         .filter(([, v]) => v === undefined)

@@ -241,6 +241,10 @@ describe('shepherd clusters and task-definitions', () => {
     expect(set.stdout).toBe('prod: prod-asg: 1–4 instances, target 70% (revision 2)\n');
     const changed = await cli(['clusters', 'capacity', 'prod', '--max', '5', '-o', 'json']);
     expect(JSON.parse(changed.stdout).capacity).toEqual({ autoScalingGroupName: 'prod-asg', minSize: 1, maxSize: 5, targetUtilizationPercent: 70 });
+    const tuned = await cli(['clusters', 'capacity', 'prod', '--step', '3', '--scale-in-after', '120']);
+    expect(tuned.stdout).toBe('prod: prod-asg: 1–5 instances, target 70%, step 3, scale-in after 120s (revision 4)\n');
+    const events = await cli(['clusters', 'events', 'prod']);
+    expect(events.code).toBe(0);
     // A cluster Shepherd has not seen yet is registered by setting its capacity.
     const fresh = await cli(['clusters', 'capacity', 'fresh', '--asg', 'fresh-asg', '--min', '0', '--max', '2', '--target', '50']);
     expect(fresh.stderr).toBe('');

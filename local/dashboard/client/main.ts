@@ -29,6 +29,8 @@ interface ClusterService { name: string; status: string; schedulingStrategy: str
 interface ClusterDetail {
   name: string;
   capacity?: { autoScalingGroupName: string; minSize: number; maxSize: number; targetUtilizationPercent: number };
+  reservation?: { needed: number; running: number; percent: number; desired: number };
+  capacityState?: { drainingSince: Record<string, string> };
   instances: Instance[];
   resources: { instances: number; registered: Resources; remaining: Resources };
   services: ClusterService[];
@@ -220,8 +222,12 @@ function renderClusters(s: Snapshot): void {
           perInstance.set(b.containerInstanceArn, list);
         }
       }
+      const res = c.reservation;
+      const scaling = Object.keys(c.capacityState?.drainingSince ?? {});
       const cap = c.capacity
-        ? `Capacity: group <strong>${esc(c.capacity.autoScalingGroupName)}</strong>, ${c.capacity.minSize}–${c.capacity.maxSize} instances, target ${c.capacity.targetUtilizationPercent} %`
+        ? `Capacity: group <strong>${esc(c.capacity.autoScalingGroupName)}</strong>, ${c.capacity.minSize}–${c.capacity.maxSize} instances, target ${c.capacity.targetUtilizationPercent} %` +
+          (res ? ` · <span class="reservation" title="instances needed / instances in service (like ECS's CapacityProviderReservation)">reservation <strong>${res.percent} %</strong> (${res.needed}/${res.running}, desired ${res.desired})</span>` : '') +
+          (scaling.length ? ` · scaling in: ${scaling.map(esc).join(', ')}` : '')
         : 'Capacity: not set (Shepherd does not size this cluster)';
       const r = c.resources;
       const instances = [...c.instances].sort((a, b) => Number(a.status !== 'ACTIVE') - Number(b.status !== 'ACTIVE') || (a.availabilityZone ?? '').localeCompare(b.availabilityZone ?? ''));
