@@ -6,7 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalTable, localDynamoClient, startLocalDynamo } from '../local/dynamodb';
+import { capacityReaction } from './capacity';
 import { coldStart } from './coldstart';
+import { runConvergence } from './convergence';
 import { reaction } from './reaction';
 import { ruleFiltering } from './cost';
 import { reconcileAtScale } from './reconcile';
@@ -24,6 +26,10 @@ try {
   const cs = await coldStart();
   console.log('measuring the reconciler at scale (2,000 services / 20,000 tasks / 1,000 instances; ~2 min)…');
   const rec = await reconcileAtScale({ client });
+  console.log('measuring convergence after losing 30% of instances (event-driven vs reconcile-only; simulated time)…');
+  const conv = await runConvergence({ dynamoEndpoint: dynamo.endpoint });
+  console.log('measuring capacity reaction (unplaceable task → scale-out call; simulated time)…');
+  const cap = await capacityReaction(dynamo.endpoint);
 
   const results = {
     generatedAt: new Date().toISOString(),
@@ -46,6 +52,13 @@ try {
     },
     coldStart: cs.map((c) => ({ function: c.function, bundleBytes: c.bundleBytes, sdkOnlyBytes: c.sdkOnlyBytes, importRatio: c.importRatio })),
     cost: { rawEcsEvents: cost.rawEcsEvents, invocations: cost.invocations, invocationShare: cost.invocationShare, ddbWritesPerEvent: r.ddbWritesPerEvent },
+    convergence: { eventDrivenSeconds: conv.eventDrivenSeconds, pollOnlySeconds: conv.pollOnlySeconds, ratio: conv.ratio },
+    capacity: {
+      scaleOutReactionSeconds: cap.scaleOutReactionSeconds,
+      drainToScaleOutSeconds: cap.drainToScaleOutSeconds,
+      drainToRecoveredSeconds: cap.drainToRecoveredSeconds,
+      ecsMetricPeriodSeconds: cap.ecsMetricPeriodSeconds,
+    },
   };
   writeFileSync(join(import.meta.dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
@@ -62,6 +75,10 @@ try {
   console.table([{ rawEcsEvents: cost.rawEcsEvents, invocations: cost.invocations, invocationShare: cost.invocationShare, byFunction: JSON.stringify(cost.byFunction) }]);
   console.log('Reconcile at scale (one full pass, store already matching ECS)');
   console.table([{ services: rec.services, tasks: rec.tasks, instances: rec.instances, awsCalls: rec.awsCalls, lowerBound: rec.lowerBound, callRatio: rec.callRatio, timeRatio: rec.timeRatio, peakRssMb: rec.peakRssMb }]);
+  console.log('Convergence after losing 30% of instances (simulated seconds until every service is at desired count)');
+  console.table([{ eventDrivenSeconds: conv.eventDrivenSeconds, pollOnlySeconds: conv.pollOnlySeconds, ratio: conv.ratio }]);
+  console.log('Capacity (simulated seconds; ECS cluster auto scaling acts on a 60 s metric period)');
+  console.table([cap]);
   console.log('Cold start (esbuild bundles as deployed; import time median)');
   console.table(cs);
   console.log(`\nwrote bench/results.json in ${((Date.now() - started) / 1000).toFixed(1)} s`);

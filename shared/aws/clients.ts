@@ -28,7 +28,9 @@ export const ecsClient = (): ECSClient => (ecs ??= new ECSClient(common()));
 export const dynamoClient = (): DynamoDBClient => (dynamo ??= new DynamoDBClient(common()));
 export const eventBridgeClient = (): EventBridgeClient => (events ??= new EventBridgeClient(common()));
 export const autoScalingClient = (): AutoScalingClient => (autoScaling ??= new AutoScalingClient(common()));
-export const sqsClient = (): SQSClient => (sqs ??= new SQSClient(common()));
+// The endpoint the configuration chain gives, not the queue URL's host (AWS's own either way;
+// locally the simulator, whatever host its queue URLs name).
+export const sqsClient = (): SQSClient => (sqs ??= new SQSClient({ ...common(), useQueueUrlAsEndpoint: false }));
 export const elbClient = (): ElasticLoadBalancingV2Client => (elb ??= new ElasticLoadBalancingV2Client(common()));
 
 /** Forgets the cached clients (tests that change the environment between cases). */

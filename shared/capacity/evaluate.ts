@@ -13,12 +13,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { decideCapacity, type CapacityAction, type CapacityDecision } from '../core/capacity';
+import { decideCapacity, type CapacityAction, type CapacityDecision, type Host } from '../core/capacity';
 import type { CapacityControllerState, CapacityReservation, Cluster } from '../core/cluster';
 import type { HistoryEvent } from '../core/history';
 import type { Service } from '../core/service';
 import { describeGroup, setDesiredCapacity, setProtection, terminateInstance } from '../autoscaling/group';
 import { setInstancesState } from '../ecs/instances';
+import { describeInstanceBatch } from '../ecs/observe';
 import { logger } from '../log';
 import type { Runtime } from '../runtime';
 import { readClusterView } from '../store/clusterView';
@@ -95,21 +96,25 @@ async function decideAndAct(deps: CapacityDeps, cluster: Cluster, why: string, f
   const drains = decision.actions.filter((a) => a.kind === 'drain');
   if (drains.length > 0) await deps.store.clusters.recordCapacity(cluster.name, { capacityState: decision.state });
 
-  const ordered = [...decision.actions].sort((a, b) => rank(a) - rank(b));
-  for (const a of ordered) {
-    try {
-      await act(deps, cluster, settings.autoScalingGroupName, a);
-      out.done.push(a);
-    } catch (err) {
-      out.errors.push(`${a.kind}: ${String(err)}`);
-      logger.error('capacity action failed', { cluster: cluster.name, action: a, error: String(err) });
-    }
-  }
+  // First of all: finish drains that were cut short (the core never terminates such a host).
   for (const h of redrain) {
     try {
       await setInstancesState(deps.ecs, cluster.name, [h.ecs!.containerInstanceArn], 'DRAINING');
     } catch (err) {
       out.errors.push(`redrain: ${String(err)}`);
+    }
+  }
+  const ordered = [...decision.actions].sort((a, b) => rank(a) - rank(b));
+  for (const a of ordered) {
+    try {
+      if (a.kind === 'terminate') await confirmEmpty(deps, cluster.name, input.hosts.find((h) => h.instanceId === a.instanceId));
+      await act(deps, cluster, settings.autoScalingGroupName, a);
+      out.done.push(a);
+    } catch (err) {
+      out.errors.push(`${a.kind}: ${String(err)}`);
+      logger.error('capacity action failed', { cluster: cluster.name, action: a, error: String(err) });
+      // A host that could not be made ACTIVE again is still Shepherd's drain: remember it.
+      if (a.kind === 'reactivate') decision.state.drainingSince[a.instanceId] = cluster.capacityState?.drainingSince[a.instanceId] ?? now.toISOString();
     }
   }
 
@@ -137,6 +142,21 @@ async function decideAndAct(deps: CapacityDeps, cluster: Cluster, why: string, f
     : [];
   if (history.length || !sameMemory(cluster.capacityState, decision.state) || !sameReservation(cluster.reservation, reservation)) {
     await deps.store.clusters.recordCapacity(cluster.name, { capacityState: decision.state, reservation }, history);
+  }
+}
+
+/**
+ * The last check before a host goes: ECS itself (not the store, whose counts lag by seconds) says
+ * it is DRAINING with nothing but the daemon tasks Shepherd knows there.
+ */
+async function confirmEmpty(deps: CapacityDeps, cluster: string, host: Host | undefined): Promise<void> {
+  if (!host?.ecs) throw new Error('not registered with ECS: not terminating it');
+  const { instances } = await describeInstanceBatch(deps.ecs, cluster, [host.ecs.containerInstanceArn]);
+  const ci = instances[0];
+  const daemons = host.ecs.tasks.filter((t) => t.daemon).length;
+  const count = (ci?.runningTasksCount ?? 0) + (ci?.pendingTasksCount ?? 0);
+  if (ci && (ci.status !== 'DRAINING' || count > daemons)) {
+    throw new Error(`${host.instanceId} is ${ci.status} with ${count} task(s) (${daemons} daemon): not terminating it now`);
   }
 }
 

@@ -139,9 +139,11 @@ function desiredCapacity(s: CapacitySettingsView, from: number, live: number, ne
     to = from + Math.max(0, s.maxScalingStep);
   }
   if (to > s.maxSize) {
-    notes.push(to > from ? `at maxSize ${s.maxSize}: ${to - s.maxSize} more host(s) wanted` : `desired ${from} is above maxSize ${s.maxSize}`);
+    // Never lowered here: a lower desired capacity lets the group pick which hosts to kill. Above
+    // maxSize, hosts leave the careful way (drain, then terminate) as they become idle.
+    notes.push(to > from ? `at maxSize ${s.maxSize}: ${to - s.maxSize} more host(s) wanted` : `desired ${from} is above maxSize ${s.maxSize}: idle hosts are removed by draining`);
     why.push(`maxSize ${s.maxSize}`);
-    to = s.maxSize;
+    to = Math.max(Math.min(from, to), s.maxSize);
   }
   if (to < s.minSize) {
     why.push(`minSize ${s.minSize}`);
@@ -171,8 +173,11 @@ function placementNotes(fleet: Fleet, p: Placement, waiting: number, booting: nu
 /** One action per direction: protect busy hosts (and those about to receive tasks), unprotect idle ones not drained by Shepherd. */
 function protection(fleet: Fleet, drainingSince: Record<string, string>, receiving = new Set<string>()): CapacityAction[] {
   const busy = (h: Host) => isBusy(h) || receiving.has(h.instanceId);
-  const protect = fleet.live.filter((h) => busy(h) && !h.protectedFromScaleIn).map((h) => h.instanceId);
-  const unprotect = fleet.live.filter((h) => h.ecs && !busy(h) && h.protectedFromScaleIn && !Object.hasOwn(drainingSince, h.instanceId)).map((h) => h.instanceId);
+  // Only InService instances: Auto Scaling refuses the whole call if one is Pending (new hosts are
+  // protected on the decision after they are in service, before the work on them is placed... or
+  // as soon as they are busy).
+  const protect = fleet.live.filter((h) => busy(h) && !h.protectedFromScaleIn && h.lifecycle === 'InService').map((h) => h.instanceId);
+  const unprotect = fleet.live.filter((h) => h.ecs && !busy(h) && h.protectedFromScaleIn && h.lifecycle === 'InService' && !Object.hasOwn(drainingSince, h.instanceId)).map((h) => h.instanceId);
   const actions: CapacityAction[] = [];
   if (protect.length) actions.push({ kind: 'protect', instanceIds: protect, protect: true, reason: 'they run tasks (or are about to): the group must not pick them to scale in' });
   if (unprotect.length) actions.push({ kind: 'protect', instanceIds: unprotect, protect: false, reason: 'idle: the group may pick them first when it scales in' });

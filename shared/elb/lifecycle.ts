@@ -33,8 +33,16 @@ export async function registerRunning(deps: BalancingDeps, task: StoredTask, ser
   const { targets, missing } = targetsOf(s.loadBalancers, task, instance?.ec2InstanceId);
   if (missing.length) logger.warn('task cannot be registered with its load balancers yet', { taskArn: task.taskArn, missing });
   if (targets.length === 0) return undefined;
+  // Remembered first, and only while no stop is intended: whoever stops the task later finds the
+  // targets to deregister. Then registered; then checked again, since a stop may have been decided
+  // (and its deregistration made) while the registration was on its way.
+  if (!(await deps.store.tasks.setBalancing(task.service, task.taskArn, { targets, targetHealth: 'initial' }, { unlessStopping: true }))) return undefined;
   await registerTargets(deps.elb, targets);
-  await deps.store.tasks.setBalancing(task.service, task.taskArn, { targets, targetHealth: 'initial' });
+  const after = await deps.store.tasks.get(task.service, task.taskArn);
+  if (!after || after.stopIntent || after.lastStatus === 'STOPPED') {
+    await deregisterTargets(deps.elb, targets);
+    return undefined;
+  }
   return targets;
 }
 

@@ -42,8 +42,12 @@ export const targetKey = (t: Pick<Target, 'targetGroupArn' | 'id' | 'port'>) => 
 export async function targetStates(elb: ElasticLoadBalancingV2Client, targets: Target[]): Promise<Map<string, TargetState>> {
   const out = new Map<string, TargetState>();
   for (const [arn, list] of byGroup(targets)) {
-    const res = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn, Targets: list.map((t) => ({ Id: t.id, Port: t.port })) }));
+    // The whole group, filtered here: naming targets makes ELBv2 fail the call (InvalidTarget) when
+    // one of their instances is gone, which would freeze the health of every other task.
+    const wanted = new Set(list.map(targetKey));
+    const res = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
     for (const d of res.TargetHealthDescriptions ?? []) {
+      if (!wanted.has(targetKey({ targetGroupArn: arn, id: d.Target?.Id ?? '', port: d.Target?.Port ?? 0 }))) continue;
       if (!d.Target?.Id) continue;
       out.set(targetKey({ targetGroupArn: arn, id: d.Target.Id, port: d.Target.Port ?? 0 }), (d.TargetHealth?.State ?? 'unavailable') as TargetState);
     }

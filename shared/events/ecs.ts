@@ -6,48 +6,54 @@ import { clusterName, serviceFromGroup } from '../core/markers';
  * ECS's EventBridge events, parsed tolerantly: ECS may add fields at any time, so unknown
  * properties pass; only what Shepherd relies on is required.
  */
+/** Bounded strings: what becomes part of a DynamoDB key or item must fit its limits (keys ≤ 1 KB). */
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+const arn = text(512);
+/** ISO-8601 timestamps (they sort history keys); ECS sends them with milliseconds and `Z`. */
+const time = z.iso.datetime({ offset: true, local: false });
+
 const envelope = <D extends z.ZodMiniType>(detailType: string, detail: D) =>
   z.looseObject({
-    version: z.string(),
-    id: z.string().check(z.minLength(1)),
+    version: z.string().check(z.maxLength(16)),
+    id: text(256),
     'detail-type': z.literal(detailType),
     source: z.literal('aws.ecs'),
-    account: z.string(),
-    time: z.string(),
+    account: z.string().check(z.maxLength(32)),
+    time,
     region: z.string(),
     resources: z.optional(z.array(z.string())),
     detail: detail,
   });
 
 const container = z.looseObject({
-  name: z.string(),
+  name: z.string().check(z.maxLength(255)),
   networkBindings: z.optional(z.array(z.looseObject({ containerPort: z.optional(z.int()), hostPort: z.optional(z.int()), protocol: z.optional(z.string()) }))),
   networkInterfaces: z.optional(z.array(z.looseObject({ privateIpv4Address: z.optional(z.string()) }))),
-  lastStatus: z.optional(z.string()),
+  lastStatus: z.optional(z.string().check(z.maxLength(32))),
   exitCode: z.optional(z.int()),
   reason: z.optional(z.string()),
-  healthStatus: z.optional(z.string()),
+  healthStatus: z.optional(z.string().check(z.maxLength(32))),
 });
 
 const taskDetail = z.looseObject({
-  taskArn: z.string().check(z.minLength(1)),
-  clusterArn: z.string().check(z.minLength(1)),
-  containerInstanceArn: z.optional(z.string()),
-  taskDefinitionArn: z.string().check(z.minLength(1)),
-  lastStatus: z.string().check(z.minLength(1)),
-  desiredStatus: z.string().check(z.minLength(1)),
-  healthStatus: z.optional(z.string()),
-  stopCode: z.optional(z.string()),
+  taskArn: arn,
+  clusterArn: arn,
+  containerInstanceArn: z.optional(arn),
+  taskDefinitionArn: arn,
+  lastStatus: text(32),
+  desiredStatus: text(32),
+  healthStatus: z.optional(z.string().check(z.maxLength(32))),
+  stopCode: z.optional(z.string().check(z.maxLength(64))),
   stoppedReason: z.optional(z.string()),
-  availabilityZone: z.optional(z.string()),
-  group: z.optional(z.string()),
-  startedBy: z.optional(z.string()),
-  containers: z._default(z.array(container), []),
-  createdAt: z.optional(z.string()),
-  startedAt: z.optional(z.string()),
-  stoppingAt: z.optional(z.string()),
-  stoppedAt: z.optional(z.string()),
-  updatedAt: z.optional(z.string()),
+  availabilityZone: z.optional(z.string().check(z.maxLength(64))),
+  group: z.optional(z.string().check(z.maxLength(255))),
+  startedBy: z.optional(z.string().check(z.maxLength(128))),
+  containers: z._default(z.array(container).check(z.maxLength(100)), []),
+  createdAt: z.optional(time),
+  startedAt: z.optional(time),
+  stoppingAt: z.optional(time),
+  stoppedAt: z.optional(time),
+  updatedAt: z.optional(time),
   version: z.int().check(z.nonnegative()),
 });
 
@@ -62,18 +68,19 @@ const resource = z.looseObject({
 });
 
 const instanceDetail = z.looseObject({
-  containerInstanceArn: z.string().check(z.minLength(1)),
-  clusterArn: z.string().check(z.minLength(1)),
-  ec2InstanceId: z.optional(z.string()),
-  status: z.string().check(z.minLength(1)),
+  containerInstanceArn: arn,
+  clusterArn: arn,
+  ec2InstanceId: z.optional(z.string().check(z.maxLength(64))),
+  status: text(32),
   agentConnected: z.boolean(),
   registeredResources: z._default(z.array(resource), []),
   remainingResources: z._default(z.array(resource), []),
-  attributes: z._default(z.array(z.looseObject({ name: z.string(), value: z.optional(z.string()) })), []),
+  // ECS allows 1–128 characters for attribute names and values.
+  attributes: z._default(z.array(z.looseObject({ name: text(128), value: z.optional(z.string().check(z.maxLength(128))) })).check(z.maxLength(200)), []),
   runningTasksCount: z._default(z.int(), 0),
   pendingTasksCount: z._default(z.int(), 0),
-  registeredAt: z.optional(z.string()),
-  updatedAt: z.optional(z.string()),
+  registeredAt: z.optional(time),
+  updatedAt: z.optional(time),
   version: z.int().check(z.nonnegative()),
 });
 
@@ -89,7 +96,7 @@ export function toObservedTask(e: TaskStateChangeEvent): ObservedTask | undefine
     name: c.name,
     ...(c.lastStatus !== undefined ? { lastStatus: c.lastStatus } : {}),
     ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
-    ...(c.reason !== undefined ? { reason: c.reason } : {}),
+    ...(c.reason !== undefined ? { reason: c.reason.slice(0, 1024) } : {}),
     ...(c.healthStatus !== undefined ? { healthStatus: c.healthStatus } : {}),
   }));
   return {
@@ -102,7 +109,7 @@ export function toObservedTask(e: TaskStateChangeEvent): ObservedTask | undefine
     desiredStatus: d.desiredStatus,
     healthStatus: d.healthStatus,
     stopCode: d.stopCode,
-    stoppedReason: d.stoppedReason,
+    stoppedReason: d.stoppedReason?.slice(0, 1024),
     containers,
     ...networkOf(d.containers),
     availabilityZone: d.availabilityZone,

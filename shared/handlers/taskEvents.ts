@@ -76,8 +76,14 @@ async function handleStop(stopped: ObservedTask, eventTime: string, deps: TaskEv
     if (stored && stored.version >= stopped.version) {
       return { outcome: 'stale', key: stopped.taskArn, storedVersion: stored.version };
     }
-    // Stopped unexpectedly: its load balancer targets go at once (on-purpose stops deregistered first).
-    if (attempt === 1 && !stored?.stopIntent) await deregister(deps, stored);
+    // Already handled as stopped (e.g. the reconciler recorded an earlier STOPPED version, or ECS
+    // updated a stopped task): the newer observation is recorded, nothing is decided again.
+    if (stored?.lastStatus === 'STOPPED') {
+      return recordIfNewer(stopped.taskArn, () => deps.store.tasks.recordObserved(stopped));
+    }
+    // Its load balancer targets go at once (for an on-purpose stop they went first: a no-op then,
+    // and a safety net if a registration raced the stop).
+    if (attempt === 1) await deregister(deps, stored);
     const generation = stored?.replacementGeneration ?? 0;
     const now = deps.now().getTime();
     const decision = decideOnStop({ service, task: { ...stopped, ...(stored?.stopIntent ? { stopIntent: stored.stopIntent } : {}) }, now, policy, random });

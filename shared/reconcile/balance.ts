@@ -25,11 +25,21 @@ export interface BalanceSummary {
 export async function stopDue(deps: ReconcileDeps, cluster: string, tasks: Map<string, StoredTask>, listed: Set<string>): Promise<number> {
   const now = deps.now().getTime();
   const due = [...tasks.values()].filter((t) => t.stopIntent && !isTerminal(t.lastStatus) && listed.has(t.taskArn) && Date.parse(t.stopAfter ?? '1970-01-01T00:00:00Z') <= now);
-  await mapLimit(due, deps.concurrency ?? 8, async (t) => {
-    await deregister(deps, t); // again: a no-op unless the handler that meant to stop it crashed first
-    await stopTask(deps.ecs, cluster, t.taskArn, `Shepherd ${t.stopIntent}: ${(t as { stopIntentReason?: string }).stopIntentReason ?? 'stop intended'}`);
+  // Found stopped by this pass (their event lost): their targets go too.
+  const gone = [...tasks.values()].filter((t) => isTerminal(t.lastStatus) && t.targets?.length);
+  let done = 0;
+  await mapLimit([...due, ...gone], deps.concurrency ?? 8, async (t) => {
+    try {
+      await deregister(deps, t); // again: a no-op unless the handler that meant to stop it crashed first
+      if (isTerminal(t.lastStatus)) return;
+      await stopTask(deps.ecs, cluster, t.taskArn, `Shepherd ${t.stopIntent}: ${(t as { stopIntentReason?: string }).stopIntentReason ?? 'stop intended'}`);
+      done++;
+    } catch (err) {
+      // One task's failure never holds up the pass; the next pass tries again.
+      logger.error('a due stop failed', { taskArn: t.taskArn, error: String(err) });
+    }
   });
-  return due.length;
+  return done;
 }
 
 /** Registers what is missing and refreshes target health; updates `tasks` in place. */

@@ -50,7 +50,7 @@ export class TaskStore {
    * Records load balancer fields (targets registered, their health) on a task that has not
    * stopped; false when it has stopped meanwhile (or is unknown).
    */
-  async setBalancing(service: string, taskArn: string, fields: { targets?: Target[]; targetHealth?: TargetState }): Promise<boolean> {
+  async setBalancing(service: string, taskArn: string, fields: { targets?: Target[]; targetHealth?: TargetState }, opts: { unlessStopping?: boolean } = {}): Promise<boolean> {
     const sets: string[] = [];
     const values: Record<string, ReturnType<typeof toValue>> = { ':stopped': toValue('STOPPED') };
     if (fields.targets) {
@@ -68,7 +68,7 @@ export class TaskStore {
           TableName: this.ctx.tableName,
           Key: toItem(KEY.task(service, taskArn)),
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk) AND lastStatus <> :stopped',
+          ConditionExpression: `attribute_exists(pk) AND lastStatus <> :stopped${opts.unlessStopping ? ' AND attribute_not_exists(stopIntent)' : ''}`,
           ExpressionAttributeValues: values,
         }),
       );

@@ -75,11 +75,13 @@ describe('registration', () => {
     const victim = w.liveTasks('web')[0]!;
     const target = (await w.store.tasks.get('web', victim.arn))!.targets![0]!;
     await w.ecs.send(new StopTaskCommand({ cluster: 'prod', task: victim.arn, reason: 'oops' }));
+    // Within seconds — well inside the 20 s deregistration delay — the target is draining.
+    await w.settle(5_000);
+    expect(w.sim.elbv2.targets(tg).find((t) => t.id === target.id && t.port === target.port)?.state).toBe('draining');
     await w.settle(40_000);
     const now = w.sim.elbv2.targets(tg);
-    const old = now.find((t) => t.id === target.id && t.port === target.port);
-    expect(old === undefined || old.state === 'draining').toBe(true);
-    expect(now.filter((t) => t.state !== 'draining')).toHaveLength(2);
+    expect(now.some((t) => t.id === target.id && t.port === target.port)).toBe(false);
+    expect(now.filter((t) => t.state === 'healthy')).toHaveLength(2);
   });
 });
 

@@ -162,6 +162,10 @@ describe('TerminateInstanceInAutoScalingGroup', () => {
   it('terminates a protected instance when asked by id (protection covers scale-in only)', async () => {
     await withGroup(1);
     const [only] = ids();
+    // Protection is refused while the instance is Pending (as AWS does), accepted once it is InService.
+    const early = await h.client.send(new SetInstanceProtectionCommand({ AutoScalingGroupName: 'ecs', InstanceIds: [only ?? ''], ProtectedFromScaleIn: true })).catch((e: unknown) => e);
+    expect(early).toMatchObject({ name: 'ValidationError', message: `The instance ${only} is not in InService or EnteringStandby or Standby.` });
+    await h.clock.advance(WARMUP);
     await h.client.send(new SetInstanceProtectionCommand({ AutoScalingGroupName: 'ecs', InstanceIds: [only ?? ''], ProtectedFromScaleIn: true }));
     await h.client.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: only, ShouldDecrementDesiredCapacity: true }));
     expect(states()).toEqual(['Terminating']);

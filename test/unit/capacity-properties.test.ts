@@ -88,6 +88,8 @@ const world = (settled: boolean) =>
     })
     .map((w): CapacityInput => {
       const hosts = w.hosts.map((h, i) => toHost(`i-${String(i).padStart(2, '0')}`, h));
+      // In a settled group, what Shepherd drained is DRAINING in ECS (its drain call went through).
+      if (settled) hosts.forEach((h, i) => w.hosts[i]!.drainingFor !== undefined && h.ecs && (h.ecs.status = 'DRAINING'));
       const since = (key: 'idleFor' | 'consolidatableFor' | 'drainingFor') =>
         Object.fromEntries(w.hosts.flatMap((h, i) => (h[key] === undefined ? [] : [[hosts[i]!.instanceId, minutesAgo(h[key])]])));
       const drainingSince = { ...since('drainingFor'), ...(w.goneDraining ? { 'i-gone': minutesAgo(40) } : {}) };
@@ -113,6 +115,7 @@ describe('capacity decision: safety', () => {
           expect(h.ecs?.tasks.filter((t) => !t.daemon) ?? []).toEqual([]);
           expect(h.ecs?.otherTasks ?? 0).toBe(0);
           expect(Object.keys(i.state.drainingSince)).toContain(id);
+          expect(h.ecs?.status, 'only a host ECS reports DRAINING (no task can be placed on it meanwhile)').toBe('DRAINING');
         }
       }),
       RUNS,

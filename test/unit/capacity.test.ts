@@ -142,7 +142,10 @@ describe('reservation and target utilisation', () => {
 
   it('desired always within [minSize, maxSize]', () => {
     expect(desiredSet(decideCapacity(input({ desired: 1, settings: { minSize: 2 } })))).toEqual([{ desired: 2, from: 1 }]);
-    expect(desiredSet(decideCapacity(input({ desired: 12, settings: { maxSize: 10 } })))).toEqual([{ desired: 10, from: 12 }]);
+    // Above maxSize it is never lowered: the group would pick which hosts to kill.
+    const above = decideCapacity(input({ desired: 12, settings: { maxSize: 10 } }));
+    expect(desiredSet(above)).toEqual([]);
+    expect(above.notes.join('\n')).toMatch(/desired 12 is above maxSize 10: idle hosts are removed by draining/);
   });
 });
 
@@ -191,10 +194,16 @@ describe('scale-in', () => {
     expect(busy.notes.join('\n')).toMatch(/already draining/);
   });
 
-  it('nothing is drained while desired is lowered to maxSize: the group removes a host itself', () => {
+  it('above maxSize, an idle host is drained (never a lower desired capacity the group would act on itself)', () => {
     const d = decideCapacity(input({ hosts, settings: { maxSize: 2 }, idleSince: { 'i-3': minutesAgo(11) } }));
-    expect(desiredSet(d)).toEqual([{ desired: 2, from: 3 }]);
-    expect(ids(d, 'drain')).toEqual([]);
+    expect(desiredSet(d)).toEqual([]);
+    expect(ids(d, 'drain')).toEqual(['i-3']);
+  });
+
+  it('never terminates a host Shepherd meant to drain that ECS still reports ACTIVE', () => {
+    const d = decideCapacity(input({ hosts, drainingSince: { 'i-3': minutesAgo(5) } }));
+    expect(ids(d, 'terminate')).toEqual([]);
+    expect(d.notes.join('\n')).toMatch(/i-3 is meant to drain but ECS reports it ACTIVE/);
   });
 
   it('nothing is drained while hosts boot', () => {

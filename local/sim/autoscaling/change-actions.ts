@@ -103,6 +103,10 @@ export function setInstanceProtection(fleet: Fleet, params: URLSearchParams): st
   const instances = ids.map((id) => {
     const inst = group.instances.get(id);
     if (!inst) throw validationError(`The instance ${id} is not part of Auto Scaling group ${group.name}.`);
+    // As AWS: the whole call fails when one instance is, e.g., still Pending.
+    if (!['InService', 'EnteringStandby', 'Standby'].includes(inst.lifecycle)) {
+      throw validationError(`The instance ${id} is not in InService or EnteringStandby or Standby.`);
+    }
     return inst;
   });
   for (const inst of instances) inst.protectedFromScaleIn = protect;

@@ -62,6 +62,10 @@ export function scaleIn(input: ScaleInInput): ScaleIn {
   for (const host of shepherdDraining) {
     if (isBusy(host)) {
       out.notes.push(`${host.instanceId} is draining: waiting for its tasks to move`);
+    } else if (host.ecs?.status !== 'DRAINING') {
+      // Still ACTIVE (the drain call failed, or somebody made it ACTIVE again): ECS may be placing
+      // tasks there right now, so an empty-looking record proves nothing. Never terminated so.
+      out.notes.push(`${host.instanceId} is meant to drain but ECS reports it ${host.ecs?.status ?? 'unknown'}: not terminating it`);
     } else if (input.settingDesired) {
       out.notes.push(`${host.instanceId} is drained: terminated once the desired capacity has changed`);
     } else if (kept < floor || live - 1 < s.minSize || desired - 1 < s.minSize) {
