@@ -13,4 +13,6 @@ export interface ApiDeps {
   now: () => Date;
   /** The stage: Shepherd's task markers (`startedBy = shepherd/<stage>`) and its Auto Scaling tag. */
   stage: string;
+  /** Plans and acts for a service now (after a change); absent → the reconciler's next pass does. */
+  act?: (service: string, why: string) => Promise<void>;
 }

@@ -69,11 +69,19 @@ export function planKeyFor(service: Service, tasks: PlannedTask[]): string {
  * `onlyInstance`: place daemon tasks only on this instance (an instance event acts for its own
  * instance; concurrent events for other instances act for theirs, so none starts a daemon twice).
  */
-export async function replanService(deps: ActDeps, name: string, why: string, opts: { onlyInstance?: string } = {}): Promise<{ plan?: Plan; result?: ApplyResult }> {
+export async function replanService(
+  deps: ActDeps,
+  name: string,
+  why: string,
+  opts: { onlyInstance?: string; tryOnce?: boolean; maxStarts?: number } = {},
+): Promise<{ plan?: Plan; result?: ApplyResult; busy?: boolean }> {
   // One actor per service at a time (event handlers and reconciler passes alike): a second one
   // waits, then plans on the state the first left behind, so two views never both start tasks.
+  // `tryOnce` (the API): if another actor holds the lease, leave it to that one.
   const owner = `event-${randomUUID()}`;
-  await takeLease(deps, name, owner);
+  if (opts.tryOnce) {
+    if (!(await acquireLease(deps.store.ctx, name, owner, LEASE_MS))) return { busy: true };
+  } else await takeLease(deps, name, owner);
   try {
     return await replanHeld(deps, name, why, opts);
   } finally {
@@ -96,7 +104,7 @@ async function takeLease(deps: ActDeps, name: string, owner: string): Promise<vo
   throw new ServiceBusyError(`service ${name} is being acted on by another handler or pass`);
 }
 
-async function replanHeld(deps: ActDeps, name: string, why: string, opts: { onlyInstance?: string }): Promise<{ plan?: Plan; result?: ApplyResult }> {
+async function replanHeld(deps: ActDeps, name: string, why: string, opts: { onlyInstance?: string; maxStarts?: number }): Promise<{ plan?: Plan; result?: ApplyResult }> {
   const stored = await deps.store.services.get(name);
   if (!stored) return {};
   const { tasks, instances } = await loadPlanInput(deps, stored);
@@ -105,6 +113,9 @@ async function replanHeld(deps: ActDeps, name: string, why: string, opts: { only
   const full = planService({ service, tasks, instances, now: deps.now().getTime(), policy: deps.plannerPolicy ?? DEFAULT_PLANNER_POLICY });
   const plan = opts.onlyInstance ? { ...full, actions: full.actions.flatMap((a) => onlyOn(a, opts.onlyInstance!)) } : full;
   if (plan.actions.length === 0) return { plan };
+  // A caller with a time budget (the API, inside API Gateway's 30 s) leaves big plans to the reconciler.
+  const starts = plan.actions.reduce((n, a) => n + (a.kind === 'start' ? a.count : a.kind === 'startOn' ? a.containerInstanceArns.length : 0), 0);
+  if (opts.maxStarts !== undefined && starts > opts.maxStarts) return { plan: { ...plan, notes: [...plan.notes, `${starts} starts: left to the reconciler's pass`] } };
   const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why, tasks });
   return { plan, result };
 }

@@ -8,6 +8,7 @@ import type { VirtualClock } from '../../local/sim/clock';
 import { startSimulator, type Simulator } from '../../local/sim/index';
 import { createApiHandler } from '../../shared/api/handler';
 import type { ApiDeps } from '../../shared/api/deps';
+import { replanService } from '../../shared/handlers/replan';
 import type { ObservedTask } from '../../shared/core/observed';
 import { answer, type ApiAnswer, type ApiRequest } from '../helpers/api';
 import { makeTestStore, type TestStore } from '../helpers/store';
@@ -35,12 +36,22 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApi(opts: { now?: () => Date } = {}): Promise<ApiHarness> {
+/** `act`: changes are acted on in the same request, as the deployed API does (functions/api.ts). */
+export async function startApi(opts: { now?: () => Date; act?: boolean } = {}): Promise<ApiHarness> {
   const sim = await startSimulator({ clock: 'virtual' });
   const t = await makeTestStore(opts.now ? { now: opts.now } : {});
   const ecs = new ECSClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   const autoScaling = new AutoScalingClient({ endpoint: sim.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-  const deps: ApiDeps = { store: t.store, ecs, autoScaling, now: opts.now ?? (() => new Date()), stage: STAGE };
+  const now = opts.now ?? (() => new Date());
+  const acting = { store: t.store, ecs, autoScaling, now, config: { tableName: t.tableName, eventBusName: 'shepherd-test', stage: STAGE, taskTtlSeconds: 3600, eventTtlSeconds: 86400 } };
+  const deps: ApiDeps = {
+    store: t.store,
+    ecs,
+    autoScaling,
+    now,
+    stage: STAGE,
+    ...(opts.act ? { act: async (service: string, why: string) => void (await replanService(acting, service, why, { tryOnce: true, maxStarts: 50 })) } : {}),
+  };
   const handler = createApiHandler(deps);
   let n = 0;
   return {

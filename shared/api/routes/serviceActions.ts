@@ -5,6 +5,7 @@
  * nothing and answers 200.
  */
 import { recordDeploymentStarted } from '../../handlers/deployment';
+import { actNow } from '../act';
 import { deploymentChanges, isCurrentTaskDefinition } from '../deployments';
 import { resolveTaskDefinition, type ResolvedTaskDefinition } from '../ecs';
 import { assertNotDraining, mutateService } from '../mutate';
@@ -35,6 +36,7 @@ export const scaleService = defineRoute({
       if (s.schedulingStrategy === 'DAEMON') throw invalidField('body.desiredCount', 'DAEMON services run one task per container instance: they cannot be scaled');
       return s.desiredCount === body.desiredCount ? undefined : { desiredCount: body.desiredCount };
     });
+    await actNow(deps, service.name, `scaled to ${service.desiredCount}`);
     return serviceResponse(200, service);
   },
 });
@@ -59,6 +61,7 @@ const pauseRoute = (paused: boolean) =>
         assertNotDraining(s);
         return s.paused === paused ? undefined : { paused };
       });
+      if (!paused) await actNow(deps, service.name, 'resumed');
       return serviceResponse(200, service);
     },
   });
@@ -94,7 +97,10 @@ export const deployService = defineRoute({
       if (problems.length) throw invalid(problems.map((p) => ({ field: 'body.taskDefinition', message: `${p.field.replace(/^body\./, '')}: ${p.message}` })));
       return deploymentChanges(s, td.arn, deps.now().toISOString(), td.healthChecked);
     });
-    if (changed) await recordDeploymentStarted(deps.store, service);
+    if (changed) {
+      await recordDeploymentStarted(deps.store, service);
+      await actNow(deps, service.name, 'deployment started');
+    }
     return serviceResponse(changed ? 202 : 200, service);
   },
 });

@@ -4,6 +4,7 @@ import { isManagedBy, serviceFromGroup } from '../../core/markers';
 import type { Service } from '../../core/service';
 import { ConflictError, NotFoundError } from '../../store';
 import { recordDeploymentStarted } from '../../handlers/deployment';
+import { actNow } from '../act';
 import { isCurrentTaskDefinition, deploymentChanges } from '../deployments';
 import { DELETE_STOP_REASON, resolveTaskDefinition, stopTask } from '../ecs';
 import { etagOf, ifMatchAccepts, json } from '../http';
@@ -56,7 +57,9 @@ export const createService = defineRoute({
     const location = { location: `/services/${spec.name}` };
     await deps.store.clusters.ensure(spec.cluster);
     try {
-      return serviceResponse(201, await deps.store.services.create(spec, { healthChecked: td.healthChecked }), location);
+      const created = await deps.store.services.create(spec, { healthChecked: td.healthChecked });
+      await actNow(deps, created.name, 'created');
+      return serviceResponse(201, created, location);
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       const existing = (err.current as Service | undefined) ?? (await deps.store.services.get(spec.name));
@@ -142,6 +145,7 @@ export const patchService = defineRoute({
       return Object.keys(changes).length ? changes : undefined;
     });
     if (deployed) await recordDeploymentStarted(deps.store, service);
+    await actNow(deps, service.name, deployed ? 'updated (deployment started)' : 'updated');
     return serviceResponse(200, service);
   },
 });
@@ -170,6 +174,7 @@ export const deleteService = defineRoute({
       const { service } = await mutateService(deps, name, ifMatch, (s) =>
         s.status === 'DRAINING' && s.desiredCount === 0 ? undefined : { status: 'DRAINING', desiredCount: 0 },
       );
+      await actNow(deps, service.name, 'deleting: scaling to zero');
       return serviceResponse(202, service);
     }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
