@@ -43,6 +43,14 @@ export interface CapacityOutcome {
 
 const LEASE_MS = 60_000;
 
+async function takeLease(deps: CapacityDeps, subject: string, owner: string, attempts: number): Promise<boolean> {
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 150 * 2 ** (i - 1) * (0.5 + Math.random())));
+    if (await acquireLease(deps.store.ctx, subject, owner, LEASE_MS)) return true;
+  }
+  return false;
+}
+
 /** Decides and acts for one cluster now. Never throws for a failed AWS call: see `errors`. */
 /**
  * `fresh`: services the caller has just written (e.g. their unplaced demand): they replace what the
@@ -53,7 +61,7 @@ export async function evaluateCapacity(
   clusterName: string,
   why: string,
   fresh: Service[] = [],
-  opts: { ifDraining?: string } = {},
+  opts: { ifDraining?: string; attempts?: number } = {},
 ): Promise<CapacityOutcome> {
   const out: CapacityOutcome = { cluster: clusterName, done: [], errors: [] };
   const cluster = await deps.store.clusters.get(clusterName);
@@ -61,8 +69,9 @@ export async function evaluateCapacity(
   if (opts.ifDraining && !cluster.capacityState?.drainingSince[opts.ifDraining]) return { ...out, skipped: `${opts.ifDraining} is not drained by Shepherd` };
   const owner = `capacity-${randomUUID()}`;
   const subject = `${CLUSTER_SUBJECT}${clusterName}`;
-  // Whoever holds the lease is deciding on the same facts: nothing is lost by leaving it to them.
-  if (!(await acquireLease(deps.store.ctx, subject, owner, LEASE_MS))) return { ...out, skipped: 'another capacity decision is in progress' };
+  // Whoever holds the lease may have read before the demand this caller just wrote: wait for it a
+  // little (a decision takes well under a second), then leave it to the next pass.
+  if (!(await takeLease(deps, subject, owner, opts.attempts ?? 1))) return { ...out, skipped: 'another capacity decision is in progress' };
   try {
     await decideAndAct(deps, cluster, why, fresh, out);
   } catch (err) {

@@ -16,11 +16,12 @@ export async function capacityNow(
   cluster: string,
   why: string,
   fresh: Service[] = [],
-  opts: { ifDraining?: string } = {},
+  opts: { ifDraining?: string; attempts?: number } = {},
 ): Promise<CapacityOutcome | undefined> {
   if (!deps.autoScaling) return undefined;
   try {
-    return await evaluateCapacity({ ...deps, autoScaling: deps.autoScaling }, cluster, why, fresh, opts);
+    // New demand from an event: worth waiting briefly for a decision in progress (it may predate it).
+    return await evaluateCapacity({ ...deps, autoScaling: deps.autoScaling }, cluster, why, fresh, { attempts: fresh.length ? 4 : 1, ...opts });
   } catch (err) {
     logger.error('capacity decision failed; the reconciler will decide again', { cluster, why, error: String(err) });
     return undefined;

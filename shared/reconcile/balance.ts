@@ -42,10 +42,35 @@ export async function stopDue(deps: ReconcileDeps, cluster: string, tasks: Map<s
   return done;
 }
 
+/**
+ * A service's target groups changed (PATCH loadBalancers): running tasks leave the groups the
+ * service no longer names at once, and are registered afresh (below) in the ones it names now.
+ */
+async function regroup(deps: ReconcileDeps, services: Service[], tasks: Map<string, StoredTask>): Promise<void> {
+  const groups = new Map(services.map((s) => [s.name, new Set((s.loadBalancers ?? []).map((l) => l.targetGroupArn))]));
+  const moved = [...tasks.values()].filter((t) => {
+    const want = groups.get(t.service);
+    if (!want || isTerminal(t.lastStatus) || t.stopIntent || !t.targets?.length) return false;
+    const have = new Set(t.targets.map((x) => x.targetGroupArn));
+    return have.size !== want.size || [...have].some((g) => !want.has(g));
+  });
+  await mapLimit(moved, deps.concurrency ?? 8, async (t) => {
+    try {
+      const want = groups.get(t.service)!;
+      const stale = t.targets!.filter((x) => !want.has(x.targetGroupArn));
+      await deregister(deps, { ...t, targets: stale });
+      if (await deps.store.tasks.setBalancing(t.service, t.taskArn, { targets: [] })) tasks.set(t.taskArn, { ...t, targets: [] });
+    } catch (err) {
+      logger.error('moving a task between target groups failed', { taskArn: t.taskArn, error: String(err) });
+    }
+  });
+}
+
 /** Registers what is missing and refreshes target health; updates `tasks` in place. */
 export async function balance(deps: ReconcileDeps, services: Service[], tasks: Map<string, StoredTask>): Promise<Omit<BalanceSummary, 'stopsDue'>> {
   const out = { targetsRegistered: 0, healthChanged: 0 };
   if (!deps.elb) return out;
+  await regroup(deps, services, tasks);
   const balanced = services.filter((s) => (s.loadBalancers?.length ?? 0) > 0);
   await mapLimit(balanced, deps.concurrency ?? 8, async (service) => {
     try {

@@ -85,6 +85,22 @@ describe('registration', () => {
   });
 });
 
+describe('changed target groups', () => {
+  it("moving a service to another target group moves its running tasks' targets within a pass", async () => {
+    const { world, tg } = await balancedWorld(2);
+    w = world;
+    await w.settle(15_000);
+    const tg2 = w.sim.elbv2.createTargetGroup({ name: 'web-v2', port: 80, healthCheckIntervalSeconds: 5, healthyThresholdCount: 2, deregistrationDelaySeconds: DELAY_S });
+    const s = (await w.store.services.get('web'))!;
+    await w.store.services.update('web', s.revision, { loadBalancers: [{ targetGroupArn: tg2, containerName: 'app', containerPort: 8080 }] });
+    await reconcileCluster(w.deps, 'prod');
+    expect(w.sim.elbv2.targets(tg).every((t) => t.state === 'draining')).toBe(true);
+    expect(w.sim.elbv2.targets(tg2)).toHaveLength(2);
+    await w.settle(15_000);
+    expect(healthy(w, tg2)).toHaveLength(2);
+  });
+});
+
 describe('on-purpose stops', () => {
   it("a drained instance's targets are deregistered before its tasks stop, and stop only after the deregistration delay", async () => {
     const { world } = await balancedWorld(4);
