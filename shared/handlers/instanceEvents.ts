@@ -52,7 +52,14 @@ export async function recordInstanceEvent(event: unknown, deps: ActDeps): Promis
   if (!transition) return { outcome: 'recorded', key: instance.containerInstanceArn };
 
   const services = await affectedServices(deps, instance, transition);
-  if (services.length === 0) return { outcome: 'recorded', key: instance.containerInstanceArn };
+  // A host joined (or came back): the cluster's capacity picture changed (protection, reservation).
+  const recount = async () => {
+    if (transition === 'available') await capacityNow(deps, instance.cluster, `instance ${instance.ec2InstanceId ?? instance.containerInstanceArn} is available`);
+  };
+  if (services.length === 0) {
+    await recount();
+    return { outcome: 'recorded', key: instance.containerInstanceArn };
+  }
   for (const name of services) {
     try {
       await replanService(deps, name, `container instance ${instance.ec2InstanceId ?? instance.containerInstanceArn} ${transition}`, {
@@ -65,6 +72,7 @@ export async function recordInstanceEvent(event: unknown, deps: ActDeps): Promis
       throw err;
     }
   }
+  await recount();
   return { outcome: 'replanned', key: instance.containerInstanceArn, transition, services };
 }
 
