@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalTable, localDynamoClient, startLocalDynamo } from '../local/dynamodb';
 import { capacityReaction } from './capacity';
+import { chaosSoak } from './chaos';
 import { coldStart } from './coldstart';
 import { runConvergence } from './convergence';
 import { reaction } from './reaction';
@@ -30,6 +31,10 @@ try {
   const conv = await runConvergence({ dynamoEndpoint: dynamo.endpoint });
   console.log('measuring capacity reaction (unplaceable task → scale-out call; simulated time)…');
   const cap = await capacityReaction(dynamo.endpoint);
+  // BENCH_CHAOS_EVENTS=0 skips the soak (it takes most of the bench's time).
+  const chaosEvents = Number(process.env.BENCH_CHAOS_EVENTS ?? 10_000);
+  console.log(`chaos soak (${chaosEvents} events; ~15 min)…`);
+  const chaos = chaosEvents > 0 ? await chaosSoak({ dynamoEndpoint: dynamo.endpoint, events: chaosEvents, log: () => {} }) : undefined;
 
   const results = {
     generatedAt: new Date().toISOString(),
@@ -59,6 +64,7 @@ try {
       drainToRecoveredSeconds: cap.drainToRecoveredSeconds,
       ecsMetricPeriodSeconds: cap.ecsMetricPeriodSeconds,
     },
+    ...(chaos ? { chaos } : {}),
   };
   writeFileSync(join(import.meta.dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
@@ -79,6 +85,10 @@ try {
   console.table([{ eventDrivenSeconds: conv.eventDrivenSeconds, pollOnlySeconds: conv.pollOnlySeconds, ratio: conv.ratio }]);
   console.log('Capacity (simulated seconds; ECS cluster auto scaling acts on a 60 s metric period)');
   console.table([cap]);
+  if (chaos) {
+    console.log('Chaos soak (20% duplicated, 20% reordered, 5% ECS throttling, 2% crashes, instance loss and drains, API users)');
+    console.table([chaos]);
+  }
   console.log('Cold start (esbuild bundles as deployed; import time median)');
   console.table(cs);
   console.log(`\nwrote bench/results.json in ${((Date.now() - started) / 1000).toFixed(1)} s`);

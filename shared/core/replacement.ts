@@ -17,14 +17,24 @@ export interface StoppedTask extends ObservedTask {
   stopIntent?: string;
 }
 
+/** The service's other tasks as stored: whether it still needs one, and whether there is room. */
+export interface Siblings {
+  /** Tasks that count towards the desired count: not STOPPED, not being stopped by anyone. */
+  live: number;
+  /** Tasks that hold a place under maximumPercent: everything not yet STOPPED. */
+  occupying: number;
+}
+
 export function decideOnStop(input: {
   service: Service | undefined;
   task: StoppedTask;
   now: number;
   policy: BackoffPolicy;
   random: () => number;
+  /** Absent: assume it is needed and there is room (the planner corrects later). */
+  siblings?: Siblings;
 }): StopDecision {
-  const { service, task, now, policy } = input;
+  const { service, task, now, policy, siblings } = input;
   if (!service) return { action: 'none', reason: 'the service no longer exists' };
   if (service.cluster !== task.cluster) return { action: 'none', reason: `the service now runs in cluster ${service.cluster}` };
   if (task.stopIntent) return { action: 'none', reason: `stopped on purpose (${task.stopIntent})` };
@@ -32,6 +42,14 @@ export function decideOnStop(input: {
   if (service.paused) return { action: 'none', reason: 'the service is paused' };
   if (service.schedulingStrategy === 'DAEMON') return { action: 'none', reason: 'daemon tasks are placed per instance by the instance path and the reconciler' };
   if (service.desiredCount === 0) return { action: 'none', reason: 'the service wants no tasks' };
+  // Desired may have dropped while it was stopping, or others were started meanwhile (a pass).
+  if (siblings && siblings.live >= service.desiredCount) {
+    return { action: 'none', reason: `the service has its ${service.desiredCount} task(s) without it` };
+  }
+  const maxLive = Math.max(service.desiredCount, Math.floor((service.desiredCount * service.deploymentConfiguration.maximumPercent) / 100));
+  if (siblings && siblings.occupying + 1 > maxLive) {
+    return { action: 'none', reason: `no room under maximumPercent (${siblings.occupying} of ${maxLive} places taken): the planner starts it when room frees` };
+  }
 
   // A crash of an older task definition says nothing about the current one: no backoff from it.
   const current = sameFamilyRevision(task.taskDefinitionArn, service.taskDefinition);

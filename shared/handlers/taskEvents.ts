@@ -11,12 +11,14 @@ import type { HistoryEvent } from '../core/history';
 import type { ObservedTask } from '../core/observed';
 import { groupFor, startedByFor } from '../core/markers';
 import { breakerThreshold, countFailure } from '../core/deployment';
-import { decideOnStop } from '../core/replacement';
+import { decideOnStop, type Siblings } from '../core/replacement';
 import type { Service, UnplacedDemand } from '../core/service';
 import { isCapacityFailure, runServiceTasks, type StartOutcome } from '../ecs/runTask';
 import { replacementToken } from '../ecs/token';
 import { taskStateChangeEvent, toObservedTask } from '../events/ecs';
 import type { StoredTask } from '../store';
+import { queryAll } from '../store/query';
+import { KEY, PREFIX } from '../store/table';
 import { readStopContext, recordStopOutcome, RuntimeConflictError, type ReplacementState, type StopOutcome } from '../store/stopOutcome';
 import { parkMalformed, parseEvent, recordIfNewer, type Outcome } from './outcome';
 import { replanService, type ActDeps } from './replan';
@@ -54,6 +56,11 @@ export async function recordTaskEvent(event: unknown, deps: TaskEventDeps): Prom
   return handleStop(task, parsed.data.time, deps);
 }
 
+function siblingsOf(tasks: StoredTask[], stoppedArn: string): Siblings {
+  const others = tasks.filter((t) => t.taskArn !== stoppedArn && t.lastStatus !== 'STOPPED');
+  return { live: others.filter((t) => !t.stopIntent && t.desiredStatus !== 'STOPPED').length, occupying: others.length };
+}
+
 /** A failed registration never fails the event: the reconciler registers RUNNING tasks that lack targets. */
 async function registerQuietly(deps: TaskEventDeps, task: StoredTask): Promise<void> {
   try {
@@ -67,12 +74,17 @@ async function registerQuietly(deps: TaskEventDeps, task: StoredTask): Promise<v
  * A stop costs at most three calls: one consistent read of the service and the stored task, RunTask
  * (only when a replacement is due), and one transactional write of everything that follows.
  */
-async function handleStop(stopped: ObservedTask, eventTime: string, deps: TaskEventDeps): Promise<TaskOutcome> {
+/** `foundBy`: who observed the stop when it was not its event (the reconciler), for the history. */
+export async function handleStop(stopped: ObservedTask, eventTime: string, deps: TaskEventDeps, foundBy?: string): Promise<TaskOutcome> {
   const policy = deps.backoffPolicy ?? DEFAULT_BACKOFF_POLICY;
   const random = deps.random ?? Math.random;
   let run: StartOutcome | undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const { service, task: stored } = await readStopContext(deps.store.ctx, stopped.service, stopped.taskArn);
+    // The service, the stopped task and its siblings, strongly consistent, in parallel.
+    const [{ service, task: stored }, all] = await Promise.all([
+      readStopContext(deps.store.ctx, stopped.service, stopped.taskArn),
+      queryAll<StoredTask>(deps.store.ctx, { partition: KEY.servicePk(stopped.service), sortPrefix: PREFIX.task }),
+    ]);
     if (stored && stored.version >= stopped.version) {
       return { outcome: 'stale', key: stopped.taskArn, storedVersion: stored.version };
     }
@@ -86,11 +98,11 @@ async function handleStop(stopped: ObservedTask, eventTime: string, deps: TaskEv
     if (attempt === 1) await deregister(deps, stored);
     const generation = stored?.replacementGeneration ?? 0;
     const now = deps.now().getTime();
-    const decision = decideOnStop({ service, task: { ...stopped, ...(stored?.stopIntent ? { stopIntent: stored.stopIntent } : {}) }, now, policy, random });
+    const decision = decideOnStop({ service, task: { ...stopped, ...(stored?.stopIntent ? { stopIntent: stored.stopIntent } : {}) }, now, policy, random, siblings: siblingsOf(all, stopped.taskArn) });
     if (decision.action === 'replace' && service && !run) {
       run = await runServiceTasks(deps.ecs, service, { count: 1, clientToken: replacementToken(stopped.taskArn, generation), stage: deps.config.stage });
     }
-    const outcome = buildOutcome(stopped, service, decision, run, generation, eventTime, deps);
+    const outcome = buildOutcome(stopped, service, decision, run, generation, eventTime, deps, foundBy);
     try {
       const recorded = await recordStopOutcome(deps.store.ctx, outcome);
       // Lost to a concurrent delivery of the same (or a newer) event, which recorded the same
@@ -131,6 +143,7 @@ function buildOutcome(
   generation: number,
   eventTime: string,
   deps: TaskEventDeps,
+  foundBy?: string,
 ): StopOutcome {
   const now = deps.now().toISOString();
   const short = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
@@ -150,6 +163,7 @@ function buildOutcome(
         stopCode: stopped.stopCode,
         stoppedReason: stopped.stoppedReason,
         containers: stopped.containers,
+        ...(foundBy ? { foundBy } : {}),
       },
     },
   ];

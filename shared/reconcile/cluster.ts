@@ -44,6 +44,7 @@ import {
   observedFromTask,
 } from '../ecs/observe';
 import { applyPlan, DEFAULT_PLANNER_POLICY, planKeyFor, type ActDeps } from '../handlers/replan';
+import { handleStop } from '../handlers/taskEvents';
 import { logger } from '../log';
 import { ConflictError, NotFoundError, StaleVersionError, type StoredTask } from '../store';
 import { readClusterView } from '../store/clusterView';
@@ -313,6 +314,16 @@ async function repairTasks(
   }
 
   await mapLimit(writes, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ task, kind }) => {
+    if (kind === 'stopped' || kind === 'missing') {
+      // A stop whose event is late or lost goes through the event path's own handling: the same
+      // decision, the same RunTask token (replacementToken of the stopped task), the same one
+      // transaction. Should the event arrive while this runs, both ask ECS for the same task.
+      const out = await handleStop(task, task.stoppedAt ?? now.toISOString(), deps, 'reconciler');
+      view.set(task.taskArn, { ...view.get(task.taskArn), ...task } as StoredTask);
+      if (out.outcome === 'handled') summary.drift[kind === 'stopped' ? 'stoppedFound' : 'missing']++;
+      if (out.outcome === 'handled' && out.replacement) summary.started++;
+      return;
+    }
     let recorded: StoredTask;
     try {
       recorded = await deps.store.tasks.recordObserved(task);
@@ -327,11 +338,7 @@ async function repairTasks(
       summary.drift.unknownRecorded++;
       if (!serviceNames.has(task.service)) summary.drift.orphans++;
     }
-    if (kind === 'stopped') summary.drift.stoppedFound++;
-    if (kind === 'missing') summary.drift.missing++;
-    if (kind === 'stopped' || kind === 'missing' || (kind === 'unknown' && isTerminal(task.lastStatus))) {
-      await deps.store.history.append(stoppedHistory(task, kind));
-    }
+    if (kind === 'unknown' && isTerminal(task.lastStatus)) await deps.store.history.append(stoppedHistory(task, kind));
   });
   return view;
 }
