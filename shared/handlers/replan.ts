@@ -95,7 +95,8 @@ export class ServiceBusyError extends Error {
 
 const LEASE_MS = 60_000;
 
-async function takeLease(deps: ActDeps, name: string, owner: string): Promise<void> {
+/** Waits (up to ~15 s) for the service's lease; ServiceBusyError when another actor keeps it. */
+export async function takeLease(deps: Pick<ActDeps, 'store'>, name: string, owner: string): Promise<void> {
   for (let attempt = 0; attempt < 40; attempt++) {
     if (await acquireLease(deps.store.ctx, name, owner, LEASE_MS)) return;
     await new Promise((r) => setTimeout(r, Math.min(500, 25 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random())));

@@ -21,7 +21,9 @@ import { queryAll } from '../store/query';
 import { KEY, PREFIX } from '../store/table';
 import { readStopContext, recordStopOutcome, RuntimeConflictError, type ReplacementState, type StopOutcome } from '../store/stopOutcome';
 import { parkMalformed, parseEvent, recordIfNewer, type Outcome } from './outcome';
-import { replanService, type ActDeps } from './replan';
+import { replanService, takeLease, type ActDeps } from './replan';
+import { releaseLease } from '../store/leases';
+import { randomUUID } from 'node:crypto';
 import { capacityNow } from '../capacity/trigger';
 import { deregister, registerRunning } from '../elb/lifecycle';
 import { logger } from '../log';
@@ -71,66 +73,98 @@ async function registerQuietly(deps: TaskEventDeps, task: StoredTask): Promise<v
 }
 
 /**
- * A stop costs at most three calls: one consistent read of the service and the stored task, RunTask
- * (only when a replacement is due), and one transactional write of everything that follows.
+ * A stop that needs no replacement costs two calls: one consistent read of the service and the
+ * stored task, and one transactional write of everything that follows. One that does: the
+ * service's lease, the same read again with the service's tasks (is it still needed, is there
+ * room), RunTask, the write, and the lease's release.
  */
 /** `foundBy`: who observed the stop when it was not its event (the reconciler), for the history. */
-export async function handleStop(stopped: ObservedTask, eventTime: string, deps: TaskEventDeps, foundBy?: string): Promise<TaskOutcome> {
+export async function handleStop(
+  stopped: ObservedTask,
+  eventTime: string,
+  deps: TaskEventDeps,
+  foundBy?: string,
+  /** The caller already holds the service's lease as this owner (and releases it itself). */
+  heldLease?: string,
+): Promise<TaskOutcome> {
   const policy = deps.backoffPolicy ?? DEFAULT_BACKOFF_POLICY;
   const random = deps.random ?? Math.random;
   let run: StartOutcome | undefined;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    // The service, the stopped task and its siblings, strongly consistent, in parallel.
-    const [{ service, task: stored }, all] = await Promise.all([
-      readStopContext(deps.store.ctx, stopped.service, stopped.taskArn),
-      queryAll<StoredTask>(deps.store.ctx, { partition: KEY.servicePk(stopped.service), sortPrefix: PREFIX.task }),
-    ]);
-    if (stored && stored.version >= stopped.version) {
-      return { outcome: 'stale', key: stopped.taskArn, storedVersion: stored.version };
-    }
-    // Already handled as stopped (e.g. the reconciler recorded an earlier STOPPED version, or ECS
-    // updated a stopped task): the newer observation is recorded, nothing is decided again.
-    if (stored?.lastStatus === 'STOPPED') {
-      return recordIfNewer(stopped.taskArn, () => deps.store.tasks.recordObserved(stopped));
-    }
-    // Its load balancer targets go at once (for an on-purpose stop they went first: a no-op then,
-    // and a safety net if a registration raced the stop).
-    if (attempt === 1) await deregister(deps, stored);
-    const generation = stored?.replacementGeneration ?? 0;
-    const now = deps.now().getTime();
-    const decision = decideOnStop({ service, task: { ...stopped, ...(stored?.stopIntent ? { stopIntent: stored.stopIntent } : {}) }, now, policy, random, siblings: siblingsOf(all, stopped.taskArn) });
-    if (decision.action === 'replace' && service && !run) {
-      run = await runServiceTasks(deps.ecs, service, { count: 1, clientToken: replacementToken(stopped.taskArn, generation), stage: deps.config.stage });
-    }
-    const outcome = buildOutcome(stopped, service, decision, run, generation, eventTime, deps, foundBy);
-    try {
-      const recorded = await recordStopOutcome(deps.store.ctx, outcome);
-      // Lost to a concurrent delivery of the same (or a newer) event, which recorded the same
-      // replacement: RunTask's token made both calls start the same task.
-      if (!recorded) return { outcome: 'stale', key: stopped.taskArn };
-      if (outcome.state === 'unplaced' && service && outcome.runtime?.unplaced) {
-        await capacityNow(deps, service.cluster, `the replacement of a ${service.name} task could not be placed`, [{ ...service, unplaced: outcome.runtime.unplaced }]);
+  // A replacement is started under the service's lease, like every other start: a planner acting on
+  // the service at the same moment (whose own starts are not recorded yet) never sees the service
+  // one task short while this handler also fills it.
+  const lease: { owner?: string } = heldLease ? { owner: heldLease } : {};
+  const release = async () => {
+    if (lease.owner && !heldLease) await releaseLease(deps.store.ctx, stopped.service, lease.owner);
+    if (!heldLease) lease.owner = undefined;
+  };
+  try {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS + 1; attempt++) {
+      // The service and the stopped task, strongly consistent; under the lease (a replacement is
+      // due) its siblings too, in parallel: whether it is still needed, and has room.
+      const [{ service, task: stored }, all] = await Promise.all([
+        readStopContext(deps.store.ctx, stopped.service, stopped.taskArn),
+        lease.owner ? queryAll<StoredTask>(deps.store.ctx, { partition: KEY.servicePk(stopped.service), sortPrefix: PREFIX.task }) : Promise.resolve(undefined),
+      ]);
+      if (stored && stored.version >= stopped.version) {
+        return { outcome: 'stale', key: stopped.taskArn, storedVersion: stored.version };
       }
-      // An on-purpose stop (drain, deployment, scale-in) frees room, and a deployment's failure may
-      // trip its circuit breaker: let the planner take the next step now.
-      const tripped = outcome.runtime?.deployments?.some((d) => d.status === 'PRIMARY' && service && d.failedTasks >= breakerThreshold(service.desiredCount));
-      // A daemon task is replaced on its own host at once (the planner decides whether it still belongs there).
-      if (service?.schedulingStrategy === 'DAEMON' && service.status === 'ACTIVE' && !service.paused && !stored?.stopIntent && stopped.containerInstanceArn) {
-        await replanService(deps, service.name, `daemon task ${stopped.taskArn.slice(stopped.taskArn.lastIndexOf('/') + 1)} stopped`, { onlyInstance: stopped.containerInstanceArn });
-      } else if ((stored?.stopIntent || tripped) && service?.status === 'ACTIVE' && !service.paused) {
-        await replanService(deps, service.name, tripped ? 'deployment circuit breaker threshold reached' : `${stored?.stopIntent} stop of ${stopped.taskArn.slice(stopped.taskArn.lastIndexOf('/') + 1)} completed`);
+      // Already handled as stopped (e.g. the reconciler recorded an earlier STOPPED version, or ECS
+      // updated a stopped task): the newer observation is recorded, nothing is decided again.
+      if (stored?.lastStatus === 'STOPPED') {
+        return recordIfNewer(stopped.taskArn, () => deps.store.tasks.recordObserved(stopped));
       }
-      return {
-        outcome: 'handled',
-        key: stopped.taskArn,
-        state: outcome.state,
-        reason: outcome.reason,
-        ...(outcome.started[0] ? { replacement: outcome.started[0].taskArn } : {}),
-      };
-    } catch (err) {
-      if (!(err instanceof RuntimeConflictError) || attempt === MAX_ATTEMPTS) throw err;
-      // Another handler changed the service's backoff or demand first: decide again on fresh state.
+      // Its load balancer targets go at once (for an on-purpose stop they went first: a no-op then,
+      // and a safety net if a registration raced the stop).
+      if (attempt === 1) await deregister(deps, stored);
+      const generation = stored?.replacementGeneration ?? 0;
+      const now = deps.now().getTime();
+      const decision = decideOnStop({ service, task: { ...stopped, ...(stored?.stopIntent ? { stopIntent: stored.stopIntent } : {}) }, now, policy, random, ...(all ? { siblings: siblingsOf(all, stopped.taskArn) } : {}) });
+      if (decision.action === 'replace' && service && !run) {
+        if (!lease.owner) {
+          const owner = `stop-${randomUUID()}`;
+          await takeLease(deps, service.name, owner);
+          lease.owner = owner;
+          continue; // decide again on what the last holder left behind
+        }
+        run = await runServiceTasks(deps.ecs, service, { count: 1, clientToken: replacementToken(stopped.taskArn, generation), stage: deps.config.stage });
+      }
+      const outcome = buildOutcome(stopped, service, decision, run, generation, eventTime, deps, foundBy);
+      try {
+        const recorded = await recordStopOutcome(deps.store.ctx, outcome);
+        await release(); // before any re-plan below, which takes the lease itself
+        // Lost to a concurrent delivery of the same (or a newer) event, which recorded the same
+        // replacement: RunTask's token made both calls start the same task.
+        if (!recorded) return { outcome: 'stale', key: stopped.taskArn };
+        if (outcome.state === 'unplaced' && service && outcome.runtime?.unplaced) {
+          await capacityNow(deps, service.cluster, `the replacement of a ${service.name} task could not be placed`, [{ ...service, unplaced: outcome.runtime.unplaced }]);
+        }
+        // An on-purpose stop (drain, deployment, scale-in) frees room, and a deployment's failure may
+        // trip its circuit breaker: let the planner take the next step now.
+        const tripped = outcome.runtime?.deployments?.some((d) => d.status === 'PRIMARY' && service && d.failedTasks >= breakerThreshold(service.desiredCount));
+        // A daemon task is replaced on its own host at once (the planner decides whether it still belongs there).
+        // (Not when the caller holds the lease: that is the reconciler, whose planner acts next.)
+        if (heldLease) {
+          // nothing: the pass plans the service right after
+        } else if (service?.schedulingStrategy === 'DAEMON' && service.status === 'ACTIVE' && !service.paused && !stored?.stopIntent && stopped.containerInstanceArn) {
+          await replanService(deps, service.name, `daemon task ${stopped.taskArn.slice(stopped.taskArn.lastIndexOf('/') + 1)} stopped`, { onlyInstance: stopped.containerInstanceArn });
+        } else if ((stored?.stopIntent || tripped) && service?.status === 'ACTIVE' && !service.paused) {
+          await replanService(deps, service.name, tripped ? 'deployment circuit breaker threshold reached' : `${stored?.stopIntent} stop of ${stopped.taskArn.slice(stopped.taskArn.lastIndexOf('/') + 1)} completed`);
+        }
+        return {
+          outcome: 'handled',
+          key: stopped.taskArn,
+          state: outcome.state,
+          reason: outcome.reason,
+          ...(outcome.started[0] ? { replacement: outcome.started[0].taskArn } : {}),
+        };
+      } catch (err) {
+        if (!(err instanceof RuntimeConflictError) || attempt === MAX_ATTEMPTS) throw err;
+        // Another handler changed the service's backoff or demand first: decide again on fresh state.
+      }
     }
+  } finally {
+    await release();
   }
   throw new Error('unreachable');
 }

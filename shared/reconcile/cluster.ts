@@ -313,17 +313,37 @@ async function repairTasks(
     writes.push({ task: missingAsStopped(s, now), kind: 'missing' });
   }
 
-  await mapLimit(writes, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ task, kind }) => {
-    if (kind === 'stopped' || kind === 'missing') {
-      // A stop whose event is late or lost goes through the event path's own handling: the same
-      // decision, the same RunTask token (replacementToken of the stopped task), the same one
-      // transaction. Should the event arrive while this runs, both ask ECS for the same task.
-      const out = await handleStop(task, task.stoppedAt ?? now.toISOString(), deps, 'reconciler');
-      view.set(task.taskArn, { ...view.get(task.taskArn), ...task } as StoredTask);
-      if (out.outcome === 'handled') summary.drift[kind === 'stopped' ? 'stoppedFound' : 'missing']++;
-      if (out.outcome === 'handled' && out.replacement) summary.started++;
+  // A stop whose event is late or lost goes through the event path's own handling — the same
+  // decision, the same RunTask token (replacementToken of the stopped task), the same one
+  // transaction — under the service's lease, taken once per service for all its stops. A service
+  // another actor holds (e.g. this very stop's event handler) is left to it and the next pass.
+  const stops = new Map<string, Array<{ task: ObservedTask; kind: 'stopped' | 'missing' }>>();
+  for (const w of writes) {
+    if (w.kind !== 'stopped' && w.kind !== 'missing') continue;
+    stops.set(w.task.service, [...(stops.get(w.task.service) ?? []), { task: w.task, kind: w.kind }]);
+  }
+  await mapLimit([...stops], deps.concurrency ?? DEFAULT_CONCURRENCY, async ([service, list]) => {
+    const owner = `pass-stops-${randomUUID()}`;
+    if (!(await acquireLease(deps.store.ctx, service, owner, deps.leaseMs ?? DEFAULT_LEASE_MS))) {
+      summary.busy.push(service);
       return;
     }
+    try {
+      for (const { task, kind } of list) {
+        const out = await handleStop(task, task.stoppedAt ?? now.toISOString(), deps, 'reconciler', owner);
+        view.set(task.taskArn, { ...view.get(task.taskArn), ...task } as StoredTask);
+        if (out.outcome === 'handled') summary.drift[kind === 'stopped' ? 'stoppedFound' : 'missing']++;
+        if (out.outcome === 'handled' && out.replacement) summary.started++;
+      }
+    } catch (err) {
+      summary.errors.push({ service, step: 'stop', error: describeError(err) });
+    } finally {
+      await releaseLease(deps.store.ctx, service, owner);
+    }
+  });
+
+  await mapLimit(writes, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ task, kind }) => {
+    if (kind === 'stopped' || kind === 'missing') return;
     let recorded: StoredTask;
     try {
       recorded = await deps.store.tasks.recordObserved(task);
