@@ -22,7 +22,10 @@ export interface ChaosFigures {
   reordered: number;
   throttled: number;
   crashes: number;
+  /** Invariant violations (the crash-window excess below not included). */
   violations: number;
+  /** Times a service went above maximumPercent only by tasks a crashed invocation started and never recorded (a known gap). */
+  crashWindowExcess: number;
   /** Reconciler periods after the chaos until every service converged (null: not within 4). */
   convergedWithinPasses: number | null;
   simulatedMinutes: number;
@@ -53,7 +56,8 @@ export async function chaosSoak(opts: { dynamoEndpoint: string; events?: number;
     reordered: r.reordered,
     throttled: r.throttled,
     crashes: r.crashes,
-    violations: r.violations.length,
+    violations: r.violations.filter((v) => v.invariant !== 'maximumPercent (crash window)').length,
+    crashWindowExcess: r.violations.filter((v) => v.invariant === 'maximumPercent (crash window)').length,
     convergedWithinPasses: r.convergedWithinPasses,
     simulatedMinutes: r.simulatedMinutes,
   };

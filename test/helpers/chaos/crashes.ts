@@ -21,6 +21,13 @@ export class CrashInjector implements InvocationHooks {
   crashes = 0;
   /** Where the crashes happened: `after <Command>` or `before returning`. */
   readonly where = new Map<string, number>();
+  /**
+   * Tasks a RunTask / StartTask started right before its invocation died: ECS runs them, Shepherd's
+   * store does not know them until the event is redelivered or a reconciler pass lists them.
+   */
+  readonly orphanStarts = new Map<string, number>();
+  /** The simulated clock (set once the world exists). */
+  now: () => number = () => 0;
 
   constructor(
     private readonly random: Random,
@@ -35,7 +42,12 @@ export class CrashInjector implements InvocationHooks {
       if (inv.dead) throw new Crash(`${inv.fn} is dead (crashed earlier); ${call.command} was never sent`);
       const out = await send();
       inv.calls++;
-      if (inv.crashAfter !== undefined && inv.calls === inv.crashAfter) this.die(inv, `after ${call.command}`);
+      if (inv.crashAfter !== undefined && inv.calls === inv.crashAfter) {
+        if (call.command === 'RunTask' || call.command === 'StartTask') {
+          for (const t of (out as { tasks?: Array<{ taskArn?: string }> } | undefined)?.tasks ?? []) if (t.taskArn) this.orphanStarts.set(t.taskArn, this.now());
+        }
+        this.die(inv, `after ${call.command}`);
+      }
       return out;
     });
   }

@@ -146,6 +146,8 @@ async function soak(w: World, opts: ChaosOptions, p: Parts): Promise<ChaosReport
   // Every client the handlers call AWS with (the store's DynamoDB client and those in their deps).
   for (const c of new Set([w.client, ...Object.values(w.deps).filter(isSdkClient)])) crashes.attach(c);
   capacity.attach(w.ecs);
+  crashes.now = () => clock.now();
+  capacity.orphanStarts = crashes.orphanStarts;
   replacements.attach(w.ecs);
   trace.attach(w.ecs, w.sim);
   desired.attach(w.client);
