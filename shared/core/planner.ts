@@ -12,9 +12,13 @@
  *   others are healthy.
  * - Starts respect the crash-loop backoff; stops of extras prefer tasks on draining or
  *   disconnected hosts, then those that restore zone balance, then the newest.
+ * - Pending starts (RunTask calls another actor announced and has not recorded: it may have died
+ *   in between) count as tasks for starting — against the desired count and under maximumPercent —
+ *   but never for stopping: they may not exist.
  */
 import { mayStart, type BackoffPolicy } from './backoff';
 import type { ObservedInstance } from './observed';
+import type { PendingStart } from './pendingStarts';
 import { sameFamilyRevision } from './replacement';
 import type { Service } from './service';
 
@@ -31,6 +35,8 @@ export interface PlannedTask {
   stopIntent?: string;
   /** Combined state of its load balancer targets, for a service behind target groups. */
   targetHealth?: string;
+  /** The token of the Shepherd start that recorded it (see ./pendingStarts.ts). */
+  startToken?: string;
 }
 
 export type StopIntent = 'scale-in' | 'deployment' | 'drain' | 'lost-host' | 'daemon' | 'service-deleted';
@@ -52,6 +58,8 @@ export interface PlanSummary {
   occupying: number;
   maxLive: number;
   minHealthy: number;
+  /** Tasks announced by starts not yet recorded (counted in `occupying`, not in `live`). */
+  pendingStarts: number;
 }
 
 export interface Plan {
@@ -73,6 +81,8 @@ export interface PlanInput {
   instances: ObservedInstance[];
   now: number;
   policy: PlannerPolicy;
+  /** Starts announced whose tasks the store does not know yet (outstandingStarts in ./pendingStarts.ts). */
+  pendingStarts?: PendingStart[];
 }
 
 const PENDING_STATES = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
@@ -118,7 +128,7 @@ export function planService(input: PlanInput): Plan {
   return input.service.schedulingStrategy === 'DAEMON' ? planDaemon(input) : planReplica(input);
 }
 
-function planReplica({ service, tasks, instances, now, policy }: PlanInput): Plan {
+function planReplica({ service, tasks, instances, now, policy, pendingStarts = [] }: PlanInput): Plan {
   const notes: string[] = [];
   const actions: Action[] = [];
   const hosts = hostStates(instances, now, policy.disconnectGraceMs);
@@ -140,8 +150,10 @@ function planReplica({ service, tasks, instances, now, policy }: PlanInput): Pla
   const currentSettled = settled.filter(isCurrent);
   const old = settled.filter((t) => !isCurrent(t));
   const healthyAll = live.filter(isHealthy);
-  // A task asked to stop still runs until ECS reports it STOPPED: it keeps its place under the cap.
-  const occupying = tasks.filter((t) => t.lastStatus !== 'STOPPED' && hostOf(t, hosts) !== 'lost').length;
+  // A task asked to stop still runs until ECS reports it STOPPED: it keeps its place under the cap;
+  // so do the tasks of starts not yet recorded.
+  const announced = pendingStarts.reduce((n, p) => n + p.count, 0);
+  const occupying = tasks.filter((t) => t.lastStatus !== 'STOPPED' && hostOf(t, hosts) !== 'lost').length + announced;
 
   const summary: PlanSummary = {
     desired,
@@ -154,6 +166,7 @@ function planReplica({ service, tasks, instances, now, policy }: PlanInput): Pla
     occupying,
     maxLive,
     minHealthy,
+    pendingStarts: announced,
   };
 
   if (service.paused && !deleting) {
@@ -166,7 +179,8 @@ function planReplica({ service, tasks, instances, now, policy }: PlanInput): Pla
   for (const t of lost) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: 'lost-host', reason: 'its host is lost (deregistered or disconnected beyond the grace period)' });
 
   // Starts: make up for what is not current and settled, within maximumPercent and the backoff.
-  const need = desired - currentSettled.length - leaving.length;
+  const need = desired - currentSettled.length - leaving.length - announced;
+  if (announced > 0 && need + announced > 0) notes.push(`${announced} task(s) announced by a start not yet recorded count as started`);
   if (need > 0) {
     const room = maxLive - occupying;
     if (room <= 0) {
@@ -239,7 +253,7 @@ export function pickExtras(ts: PlannedTask[], n: number): PlannedTask[] {
   return chosen;
 }
 
-function planDaemon({ service, tasks, instances, now, policy }: PlanInput): Plan {
+function planDaemon({ service, tasks, instances, now, policy, pendingStarts = [] }: PlanInput): Plan {
   const notes: string[] = [];
   const actions: Action[] = [];
   const hosts = hostStates(instances, now, policy.disconnectGraceMs);
@@ -257,10 +271,13 @@ function planDaemon({ service, tasks, instances, now, policy }: PlanInput): Plan
     healthy: wanted.filter(isHealthy).length,
     current: wanted.filter((t) => sameFamilyRevision(t.taskDefinitionArn, service.taskDefinition)).length,
     atRisk: wanted.filter((t) => hostOf(t, hosts) !== 'ok').length,
-    occupying: tasks.filter((t) => t.lastStatus !== 'STOPPED').length,
+    occupying: tasks.filter((t) => t.lastStatus !== 'STOPPED').length + pendingStarts.reduce((n, p) => n + p.count, 0),
     maxLive: eligible.length,
     minHealthy: 0,
+    pendingStarts: pendingStarts.reduce((n, p) => n + p.count, 0),
   };
+  // A host a start was announced on (StartTask has no idempotency token) gets no second one.
+  const announcedOn = new Set(pendingStarts.flatMap((p) => p.instances ?? []));
   if (service.paused && !deleting) {
     notes.push('paused: nothing is started or stopped');
     return { actions, summary, notes };
@@ -274,7 +291,7 @@ function planDaemon({ service, tasks, instances, now, policy }: PlanInput): Plan
     for (const t of here.filter((x) => !current.includes(x))) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: 'deployment', reason: `replaced by ${service.taskDefinition}` });
     for (const t of current.slice(1)) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: 'daemon', reason: 'one daemon task per instance' });
     // A daemon task still stopping there is replaced by the task event path when it stops.
-    if (current.length === 0 && !leavingHosts.has(i.containerInstanceArn)) missing.push(i.containerInstanceArn);
+    if (current.length === 0 && !leavingHosts.has(i.containerInstanceArn) && !announcedOn.has(i.containerInstanceArn)) missing.push(i.containerInstanceArn);
   }
   for (const [arn, ts] of byHost) {
     if (eligibleArns.has(arn)) continue;

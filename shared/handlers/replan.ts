@@ -11,6 +11,7 @@ import { DEFAULT_BACKOFF_POLICY } from '../core/backoff';
 import { groupFor, startedByFor } from '../core/markers';
 import type { ObservedInstance } from '../core/observed';
 import { DEFAULT_DISCONNECT_GRACE_MS, planService, type Plan, type PlannedTask, type PlannerPolicy } from '../core/planner';
+import type { PendingStart } from '../core/pendingStarts';
 import type { Service } from '../core/service';
 import { isCapacityFailure, runServiceTasks, type StartOutcome } from '../ecs/runTask';
 import { startOnInstances, stopTask } from '../ecs/startStop';
@@ -18,7 +19,8 @@ import { planToken } from '../ecs/token';
 import type { Runtime } from '../runtime';
 import { deregister, stopAfterFor, type BalancingDeps } from '../elb/lifecycle';
 import { markStopIntent, recordStarts } from '../store/intents';
-import { acquireLease, releaseLease } from '../store/leases';
+import { acquireLease, releaseLease, SERVICE_LEASE_MS } from '../store/leases';
+import { announceStart, dropPendingStart, plannedPending, readServiceTasks } from '../store/pendingStarts';
 import { progressDeployment } from './deployment';
 import { queryAll } from '../store/query';
 import { KEY, PREFIX } from '../store/table';
@@ -41,13 +43,16 @@ export interface ApplyResult {
 
 export const DEFAULT_PLANNER_POLICY: PlannerPolicy = { backoff: DEFAULT_BACKOFF_POLICY, disconnectGraceMs: DEFAULT_DISCONNECT_GRACE_MS };
 
-/** What the planner needs of the store for one service. */
-export async function loadPlanInput(deps: { store: Runtime['store'] }, service: Service): Promise<{ tasks: StoredTask[]; instances: ObservedInstance[] }> {
-  const [tasks, instances] = await Promise.all([
-    queryAll<StoredTask>(deps.store.ctx, { partition: KEY.servicePk(service.name), sortPrefix: PREFIX.task }),
+/** What the planner needs of the store for one service: its tasks and pending starts (one read), the cluster's instances. */
+export async function loadPlanInput(
+  deps: { store: Runtime['store'] },
+  service: Service,
+): Promise<{ tasks: StoredTask[]; instances: ObservedInstance[]; pendingStarts: PendingStart[] }> {
+  const [{ tasks, pending }, instances] = await Promise.all([
+    readServiceTasks(deps.store.ctx, service.name),
     queryAll<ObservedInstance>(deps.store.ctx, { partition: KEY.clusterPk(service.cluster), sortPrefix: PREFIX.instance }),
   ]);
-  return { tasks, instances };
+  return { tasks, instances, pendingStarts: plannedPending(pending, tasks) };
 }
 
 /**
@@ -83,7 +88,7 @@ export async function replanService(
     if (!(await acquireLease(deps.store.ctx, name, owner, LEASE_MS))) return { busy: true };
   } else await takeLease(deps, name, owner);
   try {
-    return await replanHeld(deps, name, why, opts);
+    return await replanHeld(deps, name, why, owner, opts);
   } finally {
     await releaseLease(deps.store.ctx, name, owner);
   }
@@ -93,7 +98,7 @@ export class ServiceBusyError extends Error {
   override readonly name = 'ServiceBusyError';
 }
 
-const LEASE_MS = 60_000;
+const LEASE_MS = SERVICE_LEASE_MS;
 
 /** Waits (up to ~15 s) for the service's lease; ServiceBusyError when another actor keeps it. */
 export async function takeLease(deps: Pick<ActDeps, 'store'>, name: string, owner: string): Promise<void> {
@@ -105,39 +110,52 @@ export async function takeLease(deps: Pick<ActDeps, 'store'>, name: string, owne
   throw new ServiceBusyError(`service ${name} is being acted on by another handler or pass`);
 }
 
-async function replanHeld(deps: ActDeps, name: string, why: string, opts: { onlyInstance?: string; maxStarts?: number }): Promise<{ plan?: Plan; result?: ApplyResult }> {
+async function replanHeld(deps: ActDeps, name: string, why: string, owner: string, opts: { onlyInstance?: string; maxStarts?: number }): Promise<{ plan?: Plan; result?: ApplyResult }> {
   const stored = await deps.store.services.get(name);
   if (!stored) return {};
-  const { tasks, instances } = await loadPlanInput(deps, stored);
+  const { tasks, instances, pendingStarts } = await loadPlanInput(deps, stored);
   // A deployment's verdict (completed, failed, rolled back) comes first: the plan follows it.
   const service = await progressDeployment(deps, stored, tasks);
-  const full = planService({ service, tasks, instances, now: deps.now().getTime(), policy: deps.plannerPolicy ?? DEFAULT_PLANNER_POLICY });
+  const full = planService({ service, tasks, instances, pendingStarts, now: deps.now().getTime(), policy: deps.plannerPolicy ?? DEFAULT_PLANNER_POLICY });
   const plan = opts.onlyInstance ? { ...full, actions: full.actions.flatMap((a) => onlyOn(a, opts.onlyInstance!)) } : full;
   if (plan.actions.length === 0) return { plan };
   // A caller with a time budget (the API, inside API Gateway's 30 s) leaves big plans to the reconciler.
   const starts = plan.actions.reduce((n, a) => n + (a.kind === 'start' ? a.count : a.kind === 'startOn' ? a.containerInstanceArns.length : 0), 0);
   if (opts.maxStarts !== undefined && starts > opts.maxStarts) return { plan: { ...plan, notes: [...plan.notes, `${starts} starts: left to the reconciler's pass`] } };
-  const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why, tasks });
+  const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why, tasks, owner });
   return { plan, result };
 }
 
-/** `tasks`: the stored tasks the plan was made from (their load balancer targets are deregistered before they stop). */
-export async function applyPlan(deps: ActDeps, service: Service, plan: Plan, opts: { planKey: string; why: string; tasks?: StoredTask[] }): Promise<ApplyResult> {
+/**
+ * Carries out a plan under the service's lease, held by `owner`. Every start is announced first
+ * (fenced by the lease; LeaseLostError if it lapsed) and resolved when its tasks are recorded.
+ * `tasks`: the stored tasks the plan was made from (their load balancer targets are deregistered before they stop).
+ */
+export async function applyPlan(
+  deps: ActDeps,
+  service: Service,
+  plan: Plan,
+  opts: { planKey: string; why: string; tasks?: StoredTask[]; owner: string; leaseMs?: number },
+): Promise<ApplyResult> {
   const stage = deps.config.stage;
   const result: ApplyResult = { started: [], stopped: [], draining: [], failures: [] };
   const now = deps.now().toISOString();
   // Replacements started while on-purpose stops still wait: re-plan when they are RUNNING.
   const waiting = plan.notes.some((n) => n.includes('wait'));
-  const record = async (out: StartOutcome, key: string, reason: string) => {
+  const announce = (token: string, count: number, instances?: string[]) =>
+    announceStart(deps.store.ctx, { service: service.name, cluster: service.cluster, token, count, ...(instances ? { instances } : {}), owner: opts.owner, ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}) });
+  const record = async (out: StartOutcome, key: string, token: string, reason: string) => {
     result.started.push(...out.started.map((t) => t.taskArn));
     result.failures.push(...out.failures.map((f) => ({ reason: f.reason, ...(f.detail ? { detail: f.detail } : {}) })));
-    if (out.started.length === 0) return;
+    // ECS answered and started nothing for this token: nothing is pending.
+    if (out.started.length === 0) return void (await dropPendingStart(deps.store.ctx, service.name, token));
     await recordStarts(deps.store.ctx, {
       service: service.name,
       cluster: service.cluster,
       startedBy: startedByFor(stage),
       group: groupFor(service.name),
       started: out.started,
+      announced: token,
       ...(waiting ? { extra: { replanOnRunning: true } } : {}),
       history: [
         {
@@ -157,12 +175,16 @@ export async function applyPlan(deps: ActDeps, service: Service, plan: Plan, opt
     if (a.kind === 'start') {
       for (let left = a.count; left > 0; left -= 10) {
         const key = `${opts.planKey}:${chunk++}`;
-        const out = await runServiceTasks(deps.ecs, service, { count: Math.min(10, left), clientToken: planToken(service.name, key), stage });
-        await record(out, key, a.reason);
+        const token = planToken(service.name, key);
+        const count = Math.min(10, left);
+        await announce(token, count);
+        await record(await runServiceTasks(deps.ecs, service, { count, clientToken: token, stage }), key, token, a.reason);
       }
     } else if (a.kind === 'startOn') {
       const key = `${opts.planKey}:${chunk++}`;
-      await record(await startOnInstances(deps.ecs, service, a.containerInstanceArns, stage), key, a.reason);
+      const token = planToken(service.name, key);
+      await announce(token, a.containerInstanceArns.length, a.containerInstanceArns);
+      await record(await startOnInstances(deps.ecs, service, a.containerInstanceArns, stage), key, token, a.reason);
     }
   }
   const byArn = new Map((opts.tasks ?? []).map((t) => [t.taskArn, t]));

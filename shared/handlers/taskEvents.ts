@@ -17,8 +17,7 @@ import { isCapacityFailure, runServiceTasks, type StartOutcome } from '../ecs/ru
 import { replacementToken } from '../ecs/token';
 import { taskStateChangeEvent, toObservedTask } from '../events/ecs';
 import type { StoredTask } from '../store';
-import { queryAll } from '../store/query';
-import { KEY, PREFIX } from '../store/table';
+import { announceStart, plannedPending, readServiceTasks } from '../store/pendingStarts';
 import { readStopContext, recordStopOutcome, RuntimeConflictError, type ReplacementState, type StopOutcome } from '../store/stopOutcome';
 import { parkMalformed, parseEvent, recordIfNewer, type Outcome } from './outcome';
 import { replanService, takeLease, type ActDeps } from './replan';
@@ -58,9 +57,10 @@ export async function recordTaskEvent(event: unknown, deps: TaskEventDeps): Prom
   return handleStop(task, parsed.data.time, deps);
 }
 
-function siblingsOf(tasks: StoredTask[], stoppedArn: string): Siblings {
+/** The stopped task's siblings as stored; starts announced by others (maybe dead after RunTask) count as tasks. */
+function siblingsOf(tasks: StoredTask[], stoppedArn: string, announced: number): Siblings {
   const others = tasks.filter((t) => t.taskArn !== stoppedArn && t.lastStatus !== 'STOPPED');
-  return { live: others.filter((t) => !t.stopIntent && t.desiredStatus !== 'STOPPED').length, occupying: others.length };
+  return { live: others.filter((t) => !t.stopIntent && t.desiredStatus !== 'STOPPED').length + announced, occupying: others.length + announced };
 }
 
 /** A failed registration never fails the event: the reconciler registers RUNNING tasks that lack targets. */
@@ -74,9 +74,10 @@ async function registerQuietly(deps: TaskEventDeps, task: StoredTask): Promise<v
 
 /**
  * A stop that needs no replacement costs two calls: one consistent read of the service and the
- * stored task, and one transactional write of everything that follows. One that does: the
- * service's lease, the same read again with the service's tasks (is it still needed, is there
- * room), RunTask, the write, and the lease's release.
+ * stored task, and one transactional write of everything that follows. One that does, seven: the
+ * service's lease, the same read again with the service's tasks and pending starts (is it still
+ * needed, is there room), the start's announcement (fenced by the lease), RunTask, and the write,
+ * which also resolves the announcement and releases the lease.
  */
 /** `foundBy`: who observed the stop when it was not its event (the reconciler), for the history. */
 export async function handleStop(
@@ -90,6 +91,7 @@ export async function handleStop(
   const policy = deps.backoffPolicy ?? DEFAULT_BACKOFF_POLICY;
   const random = deps.random ?? Math.random;
   let run: StartOutcome | undefined;
+  let announced: string | undefined;
   // A replacement is started under the service's lease, like every other start: a planner acting on
   // the service at the same moment (whose own starts are not recorded yet) never sees the service
   // one task short while this handler also fills it.
@@ -104,7 +106,7 @@ export async function handleStop(
       // due) its siblings too, in parallel: whether it is still needed, and has room.
       const [{ service, task: stored }, all] = await Promise.all([
         readStopContext(deps.store.ctx, stopped.service, stopped.taskArn),
-        lease.owner ? queryAll<StoredTask>(deps.store.ctx, { partition: KEY.servicePk(stopped.service), sortPrefix: PREFIX.task }) : Promise.resolve(undefined),
+        lease.owner ? readServiceTasks(deps.store.ctx, stopped.service) : Promise.resolve(undefined),
       ]);
       if (stored && stored.version >= stopped.version) {
         return { outcome: 'stale', key: stopped.taskArn, storedVersion: stored.version };
@@ -118,8 +120,11 @@ export async function handleStop(
       // and a safety net if a registration raced the stop).
       if (attempt === 1) await deregister(deps, stored);
       const generation = stored?.replacementGeneration ?? 0;
+      const token = replacementToken(stopped.taskArn, generation);
       const now = deps.now().getTime();
-      const decision = decideOnStop({ service, task: { ...stopped, ...(stored?.stopIntent ? { stopIntent: stored.stopIntent } : {}) }, now, policy, random, ...(all ? { siblings: siblingsOf(all, stopped.taskArn) } : {}) });
+      // This stop's own announcement (an earlier attempt that died) is not a sibling: its task is the replacement.
+      const siblings = all ? siblingsOf(all.tasks, stopped.taskArn, plannedPending(all.pending, all.tasks, token).reduce((n, p) => n + p.count, 0)) : undefined;
+      const decision = decideOnStop({ service, task: { ...stopped, ...(stored?.stopIntent ? { stopIntent: stored.stopIntent } : {}) }, now, policy, random, ...(siblings ? { siblings } : {}) });
       if (decision.action === 'replace' && service && !run) {
         if (!lease.owner) {
           const owner = `stop-${randomUUID()}`;
@@ -127,11 +132,18 @@ export async function handleStop(
           lease.owner = owner;
           continue; // decide again on what the last holder left behind
         }
-        run = await runServiceTasks(deps.ecs, service, { count: 1, clientToken: replacementToken(stopped.taskArn, generation), stage: deps.config.stage });
+        // Announced first (fenced by the lease): should this invocation die after RunTask, every
+        // planner counts the replacement until it is recorded (shared/store/pendingStarts.ts).
+        await announceStart(deps.store.ctx, { service: service.name, cluster: service.cluster, token, count: 1, owner: lease.owner });
+        announced = token;
+        run = await runServiceTasks(deps.ecs, service, { count: 1, clientToken: token, stage: deps.config.stage });
       }
-      const outcome = buildOutcome(stopped, service, decision, run, generation, eventTime, deps, foundBy);
+      // The lease (this handler's own, not a caller's) is released by the same write.
+      const releasing = lease.owner && !heldLease ? lease.owner : undefined;
+      const outcome = { ...buildOutcome(stopped, service, decision, run, generation, eventTime, deps, foundBy), ...(announced ? { announced } : {}), ...(releasing ? { releaseLease: releasing } : {}) };
       try {
         const recorded = await recordStopOutcome(deps.store.ctx, outcome);
+        if (releasing && recorded) lease.owner = undefined;
         await release(); // before any re-plan below, which takes the lease itself
         // Lost to a concurrent delivery of the same (or a newer) event, which recorded the same
         // replacement: RunTask's token made both calls start the same task.

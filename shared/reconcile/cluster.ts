@@ -48,9 +48,8 @@ import { handleStop } from '../handlers/taskEvents';
 import { logger } from '../log';
 import { ConflictError, NotFoundError, StaleVersionError, type StoredTask } from '../store';
 import { readClusterView } from '../store/clusterView';
-import { acquireLease, releaseLease } from '../store/leases';
-import { queryAll } from '../store/query';
-import { KEY, PREFIX } from '../store/table';
+import { acquireLease, releaseLease, SERVICE_LEASE_MS } from '../store/leases';
+import { dropPendingStart, plannedPending, readServiceTasks, type PendingStartRecord } from '../store/pendingStarts';
 import { countCalls, withCallCounts, type CallCounts } from './calls';
 import { capacityNow } from '../capacity/trigger';
 import { balance, stopDue } from './balance';
@@ -60,8 +59,10 @@ import { mapLimit } from './pool';
 export interface ReconcileDeps extends ActDeps {
   /** Who holds the leases this pass takes (default: a random id per call). */
   owner?: string;
-  /** How long a service lease lasts if its holder never releases it (default 2 minutes). */
+  /** How long a service lease lasts if its holder never releases it (default 1 minute). */
   leaseMs?: number;
+  /** A pending start is dropped by a pass whose ListTasks began this long after its fence (default 5 s). */
+  pendingGraceMs?: number;
   /** A task ECS answers MISSING is recorded STOPPED only once its record is this old (default 2 minutes). */
   missingGraceMs?: number;
   /** Services acted on at once within a cluster (default 8); also the describe/record fan-out. */
@@ -99,6 +100,8 @@ export interface ClusterSummary {
     orphans: number;
     /** Tasks described this pass. */
     described: number;
+    /** Pending starts of actors that died between announcing and recording, dropped once listed. */
+    pendingDropped: number;
   };
   instances: { described: number; recorded: number };
   /** AWS calls this pass made for the cluster, by action (logical calls; SDK retries not counted). */
@@ -109,7 +112,9 @@ export interface ClusterSummary {
   durationMs: number;
 }
 
-const DEFAULT_LEASE_MS = 120_000;
+const DEFAULT_LEASE_MS = SERVICE_LEASE_MS;
+/** ECS's ListTasks may lag a RunTask by a moment: an announcement is dropped only this long after its fence. */
+const DEFAULT_PENDING_GRACE_MS = 5_000;
 const DEFAULT_MISSING_GRACE_MS = 120_000;
 const DEFAULT_CONCURRENCY = 8;
 
@@ -131,7 +136,7 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: string): Pr
     targetsRegistered: 0,
     healthChanged: 0,
     unplaced: [],
-    drift: { unknownRecorded: 0, stoppedFound: 0, missing: 0, orphans: 0, described: 0 },
+    drift: { unknownRecorded: 0, stoppedFound: 0, missing: 0, orphans: 0, described: 0, pendingDropped: 0 },
     instances: { described: 0, recorded: 0 },
     calls: {},
     errors: [],
@@ -171,6 +176,7 @@ async function pass(deps: ReconcileDeps, cluster: string, summary: ClusterSummar
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const policy: PlannerPolicy = deps.plannerPolicy ?? DEFAULT_PLANNER_POLICY;
 
+  const listedAt = deps.now().getTime();
   const [view, listed, usableArns] = await Promise.all([
     readClusterView(deps.store.ctx, cluster),
     listTaskArns(deps.ecs, cluster, startedBy),
@@ -179,6 +185,7 @@ async function pass(deps: ReconcileDeps, cluster: string, summary: ClusterSummar
   summary.services = view.services.length;
 
   const tasks = await repairTasks(deps, cluster, view.tasks, listed, new Set(view.services.map((s) => s.name)), summary);
+  const pending = await dropResolvedStarts(deps, view.pending, listedAt, summary);
   // Hosts that live tasks run on but the store has never seen (e.g. registered while their event was lost, then drained).
   const referenced = new Set<string>();
   for (const t of tasks.values()) if (!isTerminal(t.lastStatus) && t.containerInstanceArn) referenced.add(t.containerInstanceArn);
@@ -199,8 +206,9 @@ async function pass(deps: ReconcileDeps, cluster: string, summary: ClusterSummar
   const work = view.services.filter((service) => {
     const own = byService.get(service.name) ?? [];
     if (service.status !== 'ACTIVE' && own.length === 0) return true; // to delete
+    const pendingStarts = plannedPending(pending.filter((p) => p.service === service.name), own);
     // Work: actions to take, or a deployment verdict to record (completed, failed, rolled back).
-    return planService({ service, tasks: own, instances, now, policy }).actions.length > 0 || judgeDeployment(service, own, new Date(now).toISOString()).kind !== 'none';
+    return planService({ service, tasks: own, instances, now, policy, pendingStarts }).actions.length > 0 || judgeDeployment(service, own, new Date(now).toISOString()).kind !== 'none';
   });
   const managed = !!view.cluster?.capacity;
   if (work.length === 0) return managed;
@@ -412,6 +420,20 @@ function stoppedHistory(t: ObservedTask, kind: string) {
   };
 }
 
+/**
+ * Starts announced by actors that can no longer act (their lease ended before this pass's
+ * ListTasks began): whatever they started, ECS listed and the pass has just recorded; the
+ * announcement is dropped — unless someone announced the same token again since. Returns the
+ * announcements still pending.
+ */
+async function dropResolvedStarts(deps: ReconcileDeps, pending: PendingStartRecord[], listedAt: number, summary: ClusterSummary): Promise<PendingStartRecord[]> {
+  const graceMs = deps.pendingGraceMs ?? DEFAULT_PENDING_GRACE_MS;
+  const resolved = pending.filter((p) => p.fenceUntil + graceMs <= listedAt);
+  const dropped = await mapLimit(resolved, deps.concurrency ?? DEFAULT_CONCURRENCY, (p) => dropPendingStart(deps.store.ctx, p.service, p.token, p));
+  summary.drift.pendingDropped += dropped.filter(Boolean).length;
+  return pending.filter((p) => !resolved.includes(p));
+}
+
 /** Under the service's lease: re-read consistently, plan again, act (or delete a drained service). */
 async function actOn(
   deps: ReconcileDeps,
@@ -428,10 +450,7 @@ async function actOn(
     return;
   }
   try {
-    const [stored, tasks] = await Promise.all([
-      deps.store.services.get(name),
-      queryAll<StoredTask>(ctx, { partition: KEY.servicePk(name), sortPrefix: PREFIX.task }),
-    ]);
+    const [stored, { tasks, pending }] = await Promise.all([deps.store.services.get(name), readServiceTasks(ctx, name)]);
     if (!stored || stored.cluster !== cluster) return;
     // A deployment's verdict comes first: the plan follows it (e.g. a rollback's task definition).
     const service = await progressDeployment(deps, stored, tasks);
@@ -440,9 +459,9 @@ async function actOn(
       await deleteDrained(deps, service, summary);
       return;
     }
-    const plan = planService({ service, tasks, instances, now: deps.now().getTime(), policy });
+    const plan = planService({ service, tasks, instances, now: deps.now().getTime(), policy, pendingStarts: plannedPending(pending, tasks) });
     if (plan.actions.length === 0) return;
-    const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why: 'reconciler pass', tasks });
+    const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why: 'reconciler pass', tasks, owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS });
     summary.acted.push(name);
     summary.started += result.started.length;
     summary.stopped += result.stopped.length;

@@ -1,9 +1,10 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import type { Cluster } from '../core/cluster';
 import type { ObservedInstance } from '../core/observed';
 import type { Service } from '../core/service';
-import { fromItem, toValue, type Item } from './codec';
+import { fromItem, toValue } from './codec';
+import { allPages } from './query';
 import type { StoreContext } from './context';
+import type { PendingStartRecord } from './pendingStarts';
 import type { StoredTask } from './tasks';
 import { INDEX, KEY, PREFIX } from './table';
 
@@ -18,19 +19,10 @@ export interface ClusterView {
   services: Service[];
   tasks: StoredTask[];
   instances: ObservedInstance[];
+  /** Starts announced and not yet resolved (shared/store/pendingStarts.ts). */
+  pending: PendingStartRecord[];
   /** The cluster's own record (settings, capacity state), when registered. */
   cluster?: Cluster;
-}
-
-async function allPages(ctx: StoreContext, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, Item[string]> | undefined;
-  do {
-    const out = await ctx.client.send(new QueryCommand({ TableName: ctx.tableName, ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
 }
 
 /** The cluster's services and live tasks (byCluster) and its instances, read in parallel. */
@@ -52,15 +44,18 @@ export async function readClusterView(ctx: StoreContext, cluster: string): Promi
   ]);
   const services: Service[] = [];
   const tasks: StoredTask[] = [];
+  const pending: PendingStartRecord[] = [];
   for (const item of byCluster) {
     const sk = item.gsi1sk?.S ?? '';
     if (sk.startsWith(PREFIX.service)) services.push(fromItem<Service>(item));
     else if (sk.startsWith(PREFIX.task)) tasks.push(fromItem<StoredTask>(item));
+    else if (sk.startsWith(PREFIX.pending)) pending.push(fromItem<PendingStartRecord>(item));
   }
   const record = partition.find((i) => i.sk?.S === KEY.cluster(cluster).sk);
   return {
     services,
     tasks,
+    pending,
     instances: partition.filter((i) => i.sk?.S?.startsWith(PREFIX.instance)).map((i) => fromItem<ObservedInstance>(i)),
     ...(record ? { cluster: fromItem<Cluster>(record) } : {}),
   };

@@ -4,6 +4,7 @@ import { toItem, toValue } from './codec';
 import { conditionFailedItem, ifAbsentClauses } from './conditional';
 import type { StoreContext } from './context';
 import { historyItem } from './history';
+import { resolveStartItem } from './pendingStarts';
 import { KEY, PREFIX } from './table';
 
 /** A task RunTask/StartTask just started, as its response described it. */
@@ -56,13 +57,14 @@ export function intentItem(
   };
 }
 
-/** Records tasks a plan started, and the history entry saying so, in one transaction. */
+/** Records tasks a plan started, and the history entry saying so, in one transaction (resolving the start's announcement). */
 export async function recordStarts(
   ctx: StoreContext,
-  o: { service: string; cluster: string; startedBy: string; group: string; started: StartedTask[]; history: HistoryEvent[]; extra?: Record<string, unknown> },
+  o: { service: string; cluster: string; startedBy: string; group: string; started: StartedTask[]; history: HistoryEvent[]; extra?: Record<string, unknown>; announced?: string },
 ): Promise<void> {
-  const items: TransactWriteItem[] = o.started.map((t) => intentItem(ctx, t, o));
+  const items: TransactWriteItem[] = o.started.map((t) => intentItem(ctx, t, { ...o, extra: { ...o.extra, ...(o.announced ? { startToken: o.announced } : {}) } }));
   for (const e of o.history) items.push({ Put: { TableName: ctx.tableName, Item: toItem(historyItem(ctx, e)) } });
+  if (o.announced) items.push(resolveStartItem(ctx, o.service, o.announced));
   for (let i = 0; i < items.length; i += 100) {
     await ctx.client.send(new TransactWriteItemsCommand({ TransactItems: items.slice(i, i + 100) }));
   }

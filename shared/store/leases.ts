@@ -16,6 +16,9 @@ export const LEASE_SK = '#LEASE';
 
 export const CLUSTER_SUBJECT = 'cluster:';
 
+/** How long a service's lease lasts unless renewed (announcing a start renews it) or released. */
+export const SERVICE_LEASE_MS = 60_000;
+
 /** A service's lease, or a cluster's (capacity decisions) for the subject `cluster:<name>`. */
 export const leaseKey = (subject: string) => ({
   pk: subject.startsWith(CLUSTER_SUBJECT) ? KEY.clusterPk(subject.slice(CLUSTER_SUBJECT.length)) : KEY.servicePk(subject),

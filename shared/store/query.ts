@@ -1,5 +1,5 @@
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { fromItem, toItem, toValue } from './codec';
+import { GetItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { fromItem, toItem, toValue, type Item } from './codec';
 import type { StoreContext } from './context';
 import { decodeToken, encodeToken, pageLimit, type Page, type PageRequest } from './page';
 import { INDEX } from './table';
@@ -50,4 +50,16 @@ export async function queryAll<T>(ctx: StoreContext, q: PartitionQuery): Promise
 export async function getByKey<T>(ctx: StoreContext, key: { pk: string; sk: string }): Promise<T | undefined> {
   const out = await ctx.client.send(new GetItemCommand({ TableName: ctx.tableName, Key: toItem(key), ConsistentRead: true }));
   return out.Item ? fromItem<T>(out.Item) : undefined;
+}
+
+/** Every item a query matches, in 1 MB pages (the caller bounds the partition). */
+export async function allPages(ctx: StoreContext, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Record<string, Item[string]> | undefined;
+  do {
+    const out = await ctx.client.send(new QueryCommand({ TableName: ctx.tableName, ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
 }

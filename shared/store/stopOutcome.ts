@@ -7,11 +7,13 @@ import {
 import type { HistoryEvent } from '../core/history';
 import type { ObservedTask } from '../core/observed';
 import type { Backoff, Deployment, Service, UnplacedDemand } from '../core/service';
-import { fromItem, toItem } from './codec';
+import { fromItem, toItem, toValue } from './codec';
 import { buildUpdate, newerVersionUpdate } from './conditional';
 import { intentItem } from './intents';
 import type { StoreContext } from './context';
 import { historyItem } from './history';
+import { resolveStartItem } from './pendingStarts';
+import { leaseKey } from './leases';
 import { KEY } from './table';
 import { observedTaskFields, type StoredTask } from './tasks';
 
@@ -54,6 +56,10 @@ export interface StopOutcome {
   runtime?: { backoff?: Backoff | null; unplaced?: UnplacedDemand | null; deployments?: Deployment[]; runtimeRevision: number | undefined; revision: number };
   startedBy: string;
   group: string;
+  /** The token of the start announced for the replacement: resolved by this write. */
+  announced?: string;
+  /** Release the service's lease held by this owner in the same write (if it still holds it). */
+  releaseLease?: string;
 }
 
 /** Someone else changed the service's runtime fields first: re-read and decide again. */
@@ -80,11 +86,12 @@ export async function recordStopOutcome(ctx: StoreContext, o: StopOutcome): Prom
   });
   items.push({ Update: { TableName: ctx.tableName, Key: toItem(KEY.task(svc, o.observed.taskArn)), ...newerVersionUpdate(o.observed.version, set, setIfAbsent) } });
   for (const t of o.started) {
-    items.push(intentItem(ctx, t, { service: svc, cluster, startedBy: o.startedBy, group: o.group, extra: { replaces: o.observed.taskArn } }));
+    items.push(intentItem(ctx, t, { service: svc, cluster, startedBy: o.startedBy, group: o.group, extra: { replaces: o.observed.taskArn, ...(o.announced ? { startToken: o.announced } : {}) } }));
   }
   for (const e of o.history) {
     items.push({ Put: { TableName: ctx.tableName, Item: toItem(historyItem(ctx, e)), ConditionExpression: 'attribute_not_exists(pk)' } });
   }
+  if (o.announced) items.push(resolveStartItem(ctx, svc, o.announced));
   if (o.runtime) {
     const set: Record<string, unknown> = {};
     const remove: string[] = [];
@@ -107,6 +114,18 @@ export async function recordStopOutcome(ctx: StoreContext, o: StopOutcome): Prom
     }
     items.push({ Update: { TableName: ctx.tableName, Key: toItem(KEY.service(svc)), ...u, ConditionExpression: condition } });
   }
+  const runtimeAt = o.runtime ? items.length - 1 : -1;
+  if (o.releaseLease) {
+    items.push({
+      Delete: {
+        TableName: ctx.tableName,
+        Key: toItem(leaseKey(svc)),
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': toValue(o.releaseLease) },
+      },
+    });
+  }
   try {
     await ctx.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
     return true;
@@ -117,7 +136,9 @@ export async function recordStopOutcome(ctx: StoreContext, o: StopOutcome): Prom
     // Another transaction touched the same items at the same moment (real DynamoDB does this
     // under concurrency; nothing was written): read again and decide again.
     if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new RuntimeConflictError('concurrent transaction');
-    if (o.runtime && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') throw new RuntimeConflictError('service runtime changed');
+    if (runtimeAt >= 0 && reasons[runtimeAt]?.Code === 'ConditionalCheckFailed') throw new RuntimeConflictError('service runtime changed');
+    // The lease lapsed and another actor took it: what this handler did is still recorded, without the release.
+    if (o.releaseLease && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') return recordStopOutcome(ctx, { ...o, releaseLease: undefined } as StopOutcome);
     throw err;
   }
 }

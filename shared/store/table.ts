@@ -6,6 +6,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *   item                pk                   sk                      gsi1 (byCluster)            gsi2 (byKind)
  *   service             SVC#<name>           #SERVICE                CLUSTER#<cluster> / SVC#<n> SERVICE / <name>
  *   task (observed)     SVC#<service>        TASK#<taskArn>          CLUSTER#<cluster> / TASK#<arn>
+ *   pending start       SVC#<service>        PENDING#<token>         CLUSTER#<cluster> / PENDING#<service>#<token>
+ *   service lease       SVC#<service>        #LEASE
  *   service event       SVC#<service>        EVT#<time>#<id>
  *   cluster             CLUSTER#<name>       #CLUSTER                                            CLUSTER / <name>
  *   container instance  CLUSTER#<cluster>    CI#<containerInstanceArn>
@@ -16,13 +18,14 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 export const KEY = {
   service: (name: string) => ({ pk: `SVC#${name}`, sk: '#SERVICE' }),
   task: (service: string, taskArn: string) => ({ pk: `SVC#${service}`, sk: `TASK#${taskArn}` }),
+  pending: (service: string, token: string) => ({ pk: `SVC#${service}`, sk: `PENDING#${token}` }),
   cluster: (name: string) => ({ pk: `CLUSTER#${name}`, sk: '#CLUSTER' }),
   instance: (cluster: string, arn: string) => ({ pk: `CLUSTER#${cluster}`, sk: `CI#${arn}` }),
   servicePk: (name: string) => `SVC#${name}`,
   clusterPk: (name: string) => `CLUSTER#${name}`,
 } as const;
 
-export const PREFIX = { task: 'TASK#', instance: 'CI#', event: 'EVT#', service: 'SVC#' } as const;
+export const PREFIX = { task: 'TASK#', pending: 'PENDING#', instance: 'CI#', event: 'EVT#', service: 'SVC#' } as const;
 
 export const INDEX = { byCluster: 'byCluster', byKind: 'byKind' } as const;
 

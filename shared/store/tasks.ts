@@ -23,6 +23,8 @@ export type StoredTask = ObservedTask & {
   targets?: Target[];
   /** Their combined health as last read (healthy only when healthy in every target group). */
   targetHealth?: TargetState;
+  /** The RunTask token (or plan step) of the Shepherd start that recorded it: see store/pendingStarts.ts. */
+  startToken?: string;
 };
 
 export class TaskStore {

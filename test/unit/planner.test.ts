@@ -209,3 +209,59 @@ describe('a task someone else asked to stop', () => {
     expect(starts(after.actions)).toBe(1);
   });
 });
+
+describe('starts announced and not yet recorded (their actor may have died right after RunTask)', () => {
+  const max = (maximumPercent: number) => ({ minimumHealthyPercent: 50, maximumPercent, deploymentCircuitBreaker: { enable: false, rollback: false } });
+
+  it('count as started: a service one task short with one announced starts nothing', () => {
+    const p = planService({ service: svc({ desiredCount: 3 }), tasks: [task(), task()], instances: hosts3, now: NOW, policy, pendingStarts: [{ count: 1 }] });
+    expect(starts(p.actions)).toBe(0);
+    expect(p.summary.pendingStarts).toBe(1);
+    expect(p.notes.join(' ')).toMatch(/announced/);
+  });
+
+  it('hold their place under maximumPercent during a deployment', () => {
+    // desired 4 at 150%: 6 places; 4 old tasks + 2 announced leave no room for the new revision.
+    const tasks = [task(), task(), task(), task()];
+    const service = svc({ desiredCount: 4, taskDefinition: 'web:2', deploymentConfiguration: max(150) });
+    expect(starts(planService({ service, tasks, instances: hosts3, now: NOW, policy }).actions)).toBe(2);
+    expect(starts(planService({ service, tasks, instances: hosts3, now: NOW, policy, pendingStarts: [{ count: 2 }] }).actions)).toBe(0);
+  });
+
+  it('never cause a stop: they may not exist', () => {
+    const tasks = [task(), task(), task()];
+    const p = planService({ service: svc({ desiredCount: 3 }), tasks, instances: hosts3, now: NOW, policy, pendingStarts: [{ count: 2 }] });
+    expect(stops(p.actions)).toEqual([]);
+  });
+
+  it('a daemon start announced on a host gets no second task there', () => {
+    const service = svc({ schedulingStrategy: 'DAEMON', desiredCount: 0 });
+    const p = planService({ service, tasks: [task({ containerInstanceArn: 'ci-0' })], instances: hosts3, now: NOW, policy, pendingStarts: [{ count: 1, instances: ['ci-1'] }] });
+    expect(p.actions.filter((a) => a.kind === 'startOn')).toEqual([expect.objectContaining({ containerInstanceArns: ['ci-2'] })]);
+  });
+
+  it('property: announced + stored + planned never exceed maximumPercent, and announcements change no stop', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 100, max: 200 }),
+        fc.array(fc.constantFrom('PENDING', 'RUNNING', 'RUNNING', 'STOPPED'), { maxLength: 15 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 3 }),
+        (desired, maximumPercent, statuses, announced) => {
+          const tasks = statuses.map((s, i) => task({ lastStatus: s, containerInstanceArn: `ci-${i % 3}` }));
+          const service = svc({ desiredCount: desired, deploymentConfiguration: max(maximumPercent) });
+          const pendingStarts = announced.map((count) => ({ count }));
+          const p = planService({ service, tasks, instances: hosts3, now: NOW, policy, pendingStarts });
+          const places = Math.max(desired, Math.floor((desired * maximumPercent) / 100));
+          const present = statuses.filter((s) => s !== 'STOPPED').length + announced.reduce((a, b) => a + b, 0);
+          if (starts(p.actions) > 0) expect(present + starts(p.actions)).toBeLessThanOrEqual(places);
+          // Never more than desired counting announcements as tasks.
+          expect(statuses.filter((s) => s !== 'STOPPED').length + announced.reduce((a, b) => a + b, 0) + starts(p.actions)).toBeLessThanOrEqual(Math.max(desired, present));
+          const without = planService({ service, tasks, instances: hosts3, now: NOW, policy });
+          expect(stops(p.actions)).toEqual(stops(without.actions));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -21,10 +21,10 @@ export const getServicePlan = defineRoute({
   problems: [404],
   async handle({ params, deps }) {
     const service = await getService(deps, params.name);
-    const { tasks, instances } = await loadPlanInput(deps, service);
+    const { tasks, instances, pendingStarts } = await loadPlanInput(deps, service);
     const now = deps.now();
     const verdict = judgeDeployment(service, tasks, now.toISOString());
-    const plan = planService({ service, tasks, instances, now: now.getTime(), policy: DEFAULT_PLANNER_POLICY });
+    const plan = planService({ service, tasks, instances, pendingStarts, now: now.getTime(), policy: DEFAULT_PLANNER_POLICY });
     return json(200, {
       name: service.name,
       generatedAt: now.toISOString(),

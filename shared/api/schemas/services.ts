@@ -311,6 +311,7 @@ export const ServicePlan = z
       occupying: z.int(),
       maxLive: z.int(),
       minHealthy: z.int(),
+      pendingStarts: z.int().meta({ description: 'Tasks announced by a start that is not recorded yet (its actor may have died after RunTask): counted as started and under maximumPercent.' }),
     }),
     notes: z.array(z.string()).meta({ description: 'Why something is not (yet) done: maximumPercent, minimumHealthyPercent, backoff, paused.' }),
   })
