@@ -29,9 +29,6 @@ interface Change {
 
 const short = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
-/** How long a crashed start stays unknown to the store at most: redelivery after 1, then 2 minutes. */
-const ORPHAN_WINDOW_MS = 4 * 60_000;
-
 const maxLive = (desired: number, maximumPercent: number) => Math.max(desired, Math.floor((desired * maximumPercent) / 100));
 
 export class CapacityMonitor {
@@ -43,9 +40,8 @@ export class CapacityMonitor {
   private readonly stoppedOnPurpose = new Map<string, Set<string>>();
   private readonly startedSeen = new Set<string>();
   private readonly over = new Set<string>();
-  /** Tasks started by invocations that died right after (CrashInjector.orphanStarts), and the clock. */
+  /** Tasks started by invocations that died right after (CrashInjector.orphanStarts): named in a violation's detail. */
   orphanStarts?: ReadonlyMap<string, number>;
-  now: () => number = () => this.sim.clock.now();
 
   constructor(
     private readonly sim: Simulator,
@@ -116,16 +112,16 @@ export class CapacityMonitor {
     if (this.over.has(service) && !started.length) return;
     this.over.add(service);
     const desired = this.acknowledged.get(service)?.desired;
-    // Explained entirely by tasks a crashed invocation started (and never recorded) lately?
-    const orphans = live.filter((arn) => (this.orphanStarts?.get(arn) ?? -Infinity) >= this.now() - ORPHAN_WINDOW_MS).length;
+    const orphans = live.filter((arn) => this.orphanStarts?.has(arn));
     this.violations.add({
-      invariant: live.length - ceiling <= orphans ? 'maximumPercent (crash window)' : 'maximumPercent',
+      invariant: 'maximumPercent',
       service,
       tasks: started.length ? started : live,
       message: `${live.length} tasks live or pending, above the ceiling ${ceiling} (desired ${desired}, maximumPercent ${this.maximumPercent.get(service)}) — ${when}`,
       detail: [
         `live: ${live.map(short).join(', ')}`,
         `stopped on purpose since the start: ${this.stoppedOnPurposeSet(snap, service).size}`,
+        ...(orphans.length ? [`started by invocations that died before recording them: ${orphans.map(short).join(', ')}`] : []),
         ...this.trace.recent(service),
       ].join('\n'),
     });

@@ -60,6 +60,8 @@ export interface ChaosReport {
   throttled: number;
   /** Handler invocations that died between steps (each event then redelivered). */
   crashes: number;
+  /** Tasks started by invocations that died right after RunTask / StartTask, before recording them. */
+  unrecordedStarts: number;
   violations: Violation[];
   /** Reconciler periods after the chaos until every service converged; null: not within maxPasses. */
   convergedWithinPasses: number | null;
@@ -257,6 +259,7 @@ async function soak(w: World, opts: ChaosOptions, p: Parts): Promise<ChaosReport
     reordered: ledger.reordered,
     throttled: throttles.count,
     crashes: crashes.crashes,
+    unrecordedStarts: crashes.orphanStarts.size,
     violations: violations.list,
     convergedWithinPasses,
     simulatedMinutes: Math.round((clock.now() - chaosStart) / 600) / 100,

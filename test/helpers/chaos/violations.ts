@@ -3,12 +3,7 @@
  * simulated time — enough to find the moment again in a run with the same seed.
  */
 export interface Violation {
-  /**
-   * `maximumPercent (crash window)`: above the ceiling by no more than the tasks a crashed
-   * invocation started and never recorded (see CrashInjector.orphanStarts) — the known gap until
-   * starts are recorded before RunTask. Any other excess is `maximumPercent`.
-   */
-  invariant: 'maximumPercent' | 'maximumPercent (crash window)' | 'one replacement' | 'desired state' | 'convergence';
+  invariant: 'maximumPercent' | 'one replacement' | 'desired state' | 'convergence';
   service: string;
   tasks: string[];
   /** Simulated time, ISO. */
