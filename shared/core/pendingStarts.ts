@@ -5,10 +5,11 @@
  *
  * A task Shepherd records from its own start carries that start's token (`startToken`). A task of
  * the service the store holds *without* one was learnt from its events or listed by a reconciler
- * pass; one created while an announcement's actor held the lease (between the announcement and
- * its fence) can only be that announcement's: every start is made under the service's lease and
- * announced, and the leases of two actors never overlap. Such tasks are no longer unknown, so
- * they no longer count through the announcement — they count as themselves.
+ * pass. One created between an announcement and its fence is taken as that announcement's task:
+ * every start is made under the service's lease and announced first, and an actor gives its lease
+ * up early only after an error, so such a task belongs to an outstanding announcement — if to an
+ * overlapping one, each claim still trades one announced task for one known task. Such tasks are
+ * no longer unknown: they count as themselves, not through the announcement.
  */
 
 /** What a planner counts of an announcement: tasks that may run unrecorded. */

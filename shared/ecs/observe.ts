@@ -27,12 +27,15 @@ export function chunk<T>(xs: T[], size: number): T[][] {
   return out;
 }
 
-/** Every task of `cluster` this stage started that ECS still wants running (desiredStatus RUNNING), all pages. */
-export async function listTaskArns(ecs: ECSClient, cluster: string, startedBy: string): Promise<string[]> {
+/**
+ * Every task of `cluster` this stage started that ECS still wants running (desiredStatus RUNNING,
+ * the default), or that it is stopping or stopped lately (STOPPED), all pages.
+ */
+export async function listTaskArns(ecs: ECSClient, cluster: string, startedBy: string, desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<string[]> {
   const arns: string[] = [];
   let nextToken: string | undefined;
   do {
-    const out = await ecs.send(new ListTasksCommand({ cluster, startedBy, desiredStatus: 'RUNNING', maxResults: 100, ...(nextToken ? { nextToken } : {}) }));
+    const out = await ecs.send(new ListTasksCommand({ cluster, startedBy, desiredStatus, maxResults: 100, ...(nextToken ? { nextToken } : {}) }));
     arns.push(...(out.taskArns ?? []));
     nextToken = out.nextToken;
   } while (nextToken);

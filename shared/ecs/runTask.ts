@@ -64,9 +64,13 @@ export function toStarted(t: Task): StartedTask {
   };
 }
 
-export async function runServiceTasks(ecs: ECSClient, service: Service, opts: { count: number; clientToken: string; stage: string }): Promise<StartOutcome> {
+/**
+ * `deadlineMs`: give up (SDK retries included) after this long — an announced start must not reach
+ * ECS after its announcement's fence (shared/store/pendingStarts.ts).
+ */
+export async function runServiceTasks(ecs: ECSClient, service: Service, opts: { count: number; clientToken: string; stage: string; deadlineMs?: number }): Promise<StartOutcome> {
   try {
-    const out = await ecs.send(new RunTaskCommand(runTaskInput(service, opts)));
+    const out = await ecs.send(new RunTaskCommand(runTaskInput(service, opts)), withDeadline(opts.deadlineMs));
     return {
       started: (out.tasks ?? []).map(toStarted).filter((t) => t.taskArn),
       failures: (out.failures ?? []).map((f) => ({ ...(f.arn ? { arn: f.arn } : {}), reason: f.reason ?? 'UNKNOWN', ...(f.detail ? { detail: f.detail } : {}) })),
@@ -91,6 +95,31 @@ export async function runServiceTasks(ecs: ECSClient, service: Service, opts: { 
     throw err;
   }
 }
+
+/** Send options that abort the call, retries included, after `ms` (none without). */
+export function withDeadline(ms: number | undefined): { abortSignal?: AbortSignal } {
+  return ms === undefined ? {} : { abortSignal: AbortSignal.timeout(Math.max(1, ms)) };
+}
+
+/**
+ * ECS refused a RunTask / StartTask outright — validation, permissions, a missing cluster — so it
+ * started nothing. Throttling, server errors, timeouts and aborts are not: the call may have landed.
+ */
+export function startedNothing(err: unknown): boolean {
+  const name = (err as { name?: string } | undefined)?.name ?? '';
+  return REFUSALS.has(name);
+}
+
+const REFUSALS = new Set([
+  'ClientException',
+  'InvalidParameterException',
+  'AccessDeniedException',
+  'ClusterNotFoundException',
+  'PlatformUnknownException',
+  'PlatformTaskDefinitionIncompatibilityException',
+  'UnsupportedFeatureException',
+  'BlockedException',
+]);
 
 /** RunTask failures that mean "no room": the capacity logic's unplaced demand. */
 export function isCapacityFailure(reason: string): boolean {

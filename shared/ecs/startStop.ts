@@ -1,10 +1,10 @@
 /** StartTask (daemon placement on named instances) and StopTask, with Shepherd's markers. */
 import { StartTaskCommand, StopTaskCommand, type ECSClient, type StartTaskCommandInput } from '@aws-sdk/client-ecs';
 import type { Service } from '../core/service';
-import { serviceTaskCommon, toStarted, type StartOutcome } from './runTask';
+import { serviceTaskCommon, toStarted, withDeadline, type StartOutcome } from './runTask';
 
-export async function startOnInstances(ecs: ECSClient, service: Service, containerInstanceArns: string[], stage: string): Promise<StartOutcome> {
-  const out = await ecs.send(new StartTaskCommand({ ...serviceTaskCommon(service, stage), containerInstances: containerInstanceArns } as StartTaskCommandInput));
+export async function startOnInstances(ecs: ECSClient, service: Service, containerInstanceArns: string[], stage: string, deadlineMs?: number): Promise<StartOutcome> {
+  const out = await ecs.send(new StartTaskCommand({ ...serviceTaskCommon(service, stage), containerInstances: containerInstanceArns } as StartTaskCommandInput), withDeadline(deadlineMs));
   return {
     started: (out.tasks ?? []).map(toStarted).filter((t) => t.taskArn),
     failures: (out.failures ?? []).map((f) => ({ ...(f.arn ? { arn: f.arn } : {}), reason: f.reason ?? 'UNKNOWN', ...(f.detail ? { detail: f.detail } : {}) })),

@@ -13,14 +13,14 @@ import type { ObservedInstance } from '../core/observed';
 import { DEFAULT_DISCONNECT_GRACE_MS, planService, type Plan, type PlannedTask, type PlannerPolicy } from '../core/planner';
 import type { PendingStart } from '../core/pendingStarts';
 import type { Service } from '../core/service';
-import { isCapacityFailure, runServiceTasks, type StartOutcome } from '../ecs/runTask';
+import { isCapacityFailure, runServiceTasks, startedNothing, type StartOutcome } from '../ecs/runTask';
 import { startOnInstances, stopTask } from '../ecs/startStop';
 import { planToken } from '../ecs/token';
 import type { Runtime } from '../runtime';
 import { deregister, stopAfterFor, type BalancingDeps } from '../elb/lifecycle';
 import { markStopIntent, recordStarts } from '../store/intents';
 import { acquireLease, releaseLease, SERVICE_LEASE_MS } from '../store/leases';
-import { announceStart, dropPendingStart, plannedPending, readServiceTasks } from '../store/pendingStarts';
+import { announceStart, dropPendingStart, plannedPending, readServiceTasks, type PendingStartRecord } from '../store/pendingStarts';
 import { progressDeployment } from './deployment';
 import { queryAll } from '../store/query';
 import { KEY, PREFIX } from '../store/table';
@@ -47,25 +47,28 @@ export const DEFAULT_PLANNER_POLICY: PlannerPolicy = { backoff: DEFAULT_BACKOFF_
 export async function loadPlanInput(
   deps: { store: Runtime['store'] },
   service: Service,
-): Promise<{ tasks: StoredTask[]; instances: ObservedInstance[]; pendingStarts: PendingStart[] }> {
+): Promise<{ tasks: StoredTask[]; instances: ObservedInstance[]; pending: PendingStartRecord[]; pendingStarts: PendingStart[] }> {
   const [{ tasks, pending }, instances] = await Promise.all([
     readServiceTasks(deps.store.ctx, service.name),
     queryAll<ObservedInstance>(deps.store.ctx, { partition: KEY.clusterPk(service.cluster), sortPrefix: PREFIX.instance }),
   ]);
-  return { tasks, instances, pendingStarts: plannedPending(pending, tasks) };
+  return { tasks, instances, pending, pendingStarts: plannedPending(pending, tasks) };
 }
 
 /**
  * A key for this exact situation: the same service revision and the same set of wanted tasks give
  * the same RunTask tokens, so two handlers acting on the same view start the same tasks once.
  */
-export function planKeyFor(service: Service, tasks: PlannedTask[]): string {
+export function planKeyFor(service: Service, tasks: PlannedTask[], pending: Array<{ token: string }> = []): string {
   // Every task the store holds (stopped ones too) and the runtime revision: an attempt whose tasks
   // have since stopped, or that placed nothing (unplaced demand was recorded), never repeats its
-  // token — ECS would answer a repeated token with the old attempt's result for 24 hours.
+  // token — ECS would answer a repeated token with the old attempt's result for 24 hours. The
+  // pending starts too: a plan made while another actor's start is outstanding (counted in it)
+  // never reuses that start's token, so never rewrites its announcement.
   const all = tasks.map((t) => `${t.taskArn}:${t.lastStatus === 'STOPPED' ? 'S' : 'L'}${t.stopIntent ? 'I' : ''}`).sort();
+  const announced = pending.map((p) => p.token).sort();
   return createHash('sha256')
-    .update(`${service.revision}|${service.runtimeRevision ?? 0}|${service.taskDefinition}|${service.desiredCount}|${all.join(',')}`)
+    .update(`${service.revision}|${service.runtimeRevision ?? 0}|${service.taskDefinition}|${service.desiredCount}|${all.join(',')}|${announced.join(',')}`)
     .digest('base64url')
     .slice(0, 32);
 }
@@ -113,7 +116,7 @@ export async function takeLease(deps: Pick<ActDeps, 'store'>, name: string, owne
 async function replanHeld(deps: ActDeps, name: string, why: string, owner: string, opts: { onlyInstance?: string; maxStarts?: number }): Promise<{ plan?: Plan; result?: ApplyResult }> {
   const stored = await deps.store.services.get(name);
   if (!stored) return {};
-  const { tasks, instances, pendingStarts } = await loadPlanInput(deps, stored);
+  const { tasks, instances, pending, pendingStarts } = await loadPlanInput(deps, stored);
   // A deployment's verdict (completed, failed, rolled back) comes first: the plan follows it.
   const service = await progressDeployment(deps, stored, tasks);
   const full = planService({ service, tasks, instances, pendingStarts, now: deps.now().getTime(), policy: deps.plannerPolicy ?? DEFAULT_PLANNER_POLICY });
@@ -122,7 +125,7 @@ async function replanHeld(deps: ActDeps, name: string, why: string, owner: strin
   // A caller with a time budget (the API, inside API Gateway's 30 s) leaves big plans to the reconciler.
   const starts = plan.actions.reduce((n, a) => n + (a.kind === 'start' ? a.count : a.kind === 'startOn' ? a.containerInstanceArns.length : 0), 0);
   if (opts.maxStarts !== undefined && starts > opts.maxStarts) return { plan: { ...plan, notes: [...plan.notes, `${starts} starts: left to the reconciler's pass`] } };
-  const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why, tasks, owner });
+  const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks, pending), why, tasks, owner });
   return { plan, result };
 }
 
@@ -142,13 +145,13 @@ export async function applyPlan(
   const now = deps.now().toISOString();
   // Replacements started while on-purpose stops still wait: re-plan when they are RUNNING.
   const waiting = plan.notes.some((n) => n.includes('wait'));
-  const announce = (token: string, count: number, instances?: string[]) =>
-    announceStart(deps.store.ctx, { service: service.name, cluster: service.cluster, token, count, ...(instances ? { instances } : {}), owner: opts.owner, ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}) });
+  const held = { owner: opts.owner, ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}) };
   const record = async (out: StartOutcome, key: string, token: string, reason: string) => {
     result.started.push(...out.started.map((t) => t.taskArn));
     result.failures.push(...out.failures.map((f) => ({ reason: f.reason, ...(f.detail ? { detail: f.detail } : {}) })));
-    // ECS answered and started nothing for this token: nothing is pending.
-    if (out.started.length === 0) return void (await dropPendingStart(deps.store.ctx, service.name, token));
+    // ECS answered and started nothing for this token: nothing is pending. (A token ECS says it
+    // used before, without naming the tasks, stays announced: they may run.)
+    if (out.started.length === 0) return void (out.alreadyStarted || (await dropPendingStart(deps.store.ctx, service.name, token)));
     await recordStarts(deps.store.ctx, {
       service: service.name,
       cluster: service.cluster,
@@ -177,14 +180,16 @@ export async function applyPlan(
         const key = `${opts.planKey}:${chunk++}`;
         const token = planToken(service.name, key);
         const count = Math.min(10, left);
-        await announce(token, count);
-        await record(await runServiceTasks(deps.ecs, service, { count, clientToken: token, stage }), key, token, a.reason);
+        const out = await startAnnounced(deps, { service, token, count, ...held }, (deadlineMs) => runServiceTasks(deps.ecs, service, { count, clientToken: token, stage, deadlineMs }));
+        await record(out, key, token, a.reason);
       }
     } else if (a.kind === 'startOn') {
       const key = `${opts.planKey}:${chunk++}`;
-      const token = planToken(service.name, key);
-      await announce(token, a.containerInstanceArns.length, a.containerInstanceArns);
-      await record(await startOnInstances(deps.ecs, service, a.containerInstanceArns, stage), key, token, a.reason);
+      // StartTask has no idempotency token: its announcement is never shared with another attempt.
+      const token = `s-${randomUUID()}`;
+      const arns = a.containerInstanceArns;
+      const out = await startAnnounced(deps, { service, token, count: arns.length, instances: arns, ...held }, (deadlineMs) => startOnInstances(deps.ecs, service, arns, stage, deadlineMs));
+      await record(out, key, token, a.reason);
     }
   }
   const byArn = new Map((opts.tasks ?? []).map((t) => [t.taskArn, t]));
@@ -215,6 +220,36 @@ export async function applyPlan(
     }
   }
   return result;
+}
+
+/** An announced start's ECS call must be over this long before the announcement's fence. */
+const FENCE_MARGIN_MS = 10_000;
+
+/**
+ * Announces a start (fenced by the caller's lease), then makes the ECS call with a deadline before
+ * the fence. A call ECS refused outright started nothing: its announcement goes at once; any other
+ * failure may have started tasks, so it stays for the redelivery or a pass to resolve.
+ */
+export async function startAnnounced(
+  deps: Pick<ActDeps, 'store' | 'now'>,
+  a: { service: Service; token: string; count: number; instances?: string[]; owner: string; leaseMs?: number },
+  call: (deadlineMs: number) => Promise<StartOutcome>,
+): Promise<StartOutcome> {
+  const announced = await announceStart(deps.store.ctx, {
+    service: a.service.name,
+    cluster: a.service.cluster,
+    token: a.token,
+    count: a.count,
+    ...(a.instances ? { instances: a.instances } : {}),
+    owner: a.owner,
+    ...(a.leaseMs ? { leaseMs: a.leaseMs } : {}),
+  });
+  try {
+    return await call(announced.fenceUntil - deps.now().getTime() - FENCE_MARGIN_MS);
+  } catch (err) {
+    if (startedNothing(err)) await dropPendingStart(deps.store.ctx, a.service.name, a.token);
+    throw err;
+  }
 }
 
 function onlyOn(a: Plan['actions'][number], instance: string): Plan['actions'] {

@@ -17,10 +17,10 @@ import { isCapacityFailure, runServiceTasks, type StartOutcome } from '../ecs/ru
 import { replacementToken } from '../ecs/token';
 import { taskStateChangeEvent, toObservedTask } from '../events/ecs';
 import type { StoredTask } from '../store';
-import { announceStart, plannedPending, readServiceTasks } from '../store/pendingStarts';
+import { plannedPending, readServiceTasks } from '../store/pendingStarts';
 import { readStopContext, recordStopOutcome, RuntimeConflictError, type ReplacementState, type StopOutcome } from '../store/stopOutcome';
 import { parkMalformed, parseEvent, recordIfNewer, type Outcome } from './outcome';
-import { replanService, takeLease, type ActDeps } from './replan';
+import { replanService, startAnnounced, takeLease, type ActDeps } from './replan';
 import { releaseLease } from '../store/leases';
 import { randomUUID } from 'node:crypto';
 import { capacityNow } from '../capacity/trigger';
@@ -134,9 +134,10 @@ export async function handleStop(
         }
         // Announced first (fenced by the lease): should this invocation die after RunTask, every
         // planner counts the replacement until it is recorded (shared/store/pendingStarts.ts).
-        await announceStart(deps.store.ctx, { service: service.name, cluster: service.cluster, token, count: 1, owner: lease.owner });
         announced = token;
-        run = await runServiceTasks(deps.ecs, service, { count: 1, clientToken: token, stage: deps.config.stage });
+        run = await startAnnounced(deps, { service, token, count: 1, owner: lease.owner }, (deadlineMs) =>
+          runServiceTasks(deps.ecs, service, { count: 1, clientToken: token, stage: deps.config.stage, deadlineMs }),
+        );
       }
       // The lease (this handler's own, not a caller's) is released by the same write.
       const releasing = lease.owner && !heldLease ? lease.owner : undefined;

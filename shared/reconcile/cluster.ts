@@ -61,7 +61,7 @@ export interface ReconcileDeps extends ActDeps {
   owner?: string;
   /** How long a service lease lasts if its holder never releases it (default 1 minute). */
   leaseMs?: number;
-  /** A pending start is dropped by a pass whose ListTasks began this long after its fence (default 5 s). */
+  /** A pending start is dropped by a pass whose ListTasks began this long after its fence (default 10 s). */
   pendingGraceMs?: number;
   /** A task ECS answers MISSING is recorded STOPPED only once its record is this old (default 2 minutes). */
   missingGraceMs?: number;
@@ -114,7 +114,7 @@ export interface ClusterSummary {
 
 const DEFAULT_LEASE_MS = SERVICE_LEASE_MS;
 /** ECS's ListTasks may lag a RunTask by a moment: an announcement is dropped only this long after its fence. */
-const DEFAULT_PENDING_GRACE_MS = 5_000;
+const DEFAULT_PENDING_GRACE_MS = 10_000;
 const DEFAULT_MISSING_GRACE_MS = 120_000;
 const DEFAULT_CONCURRENCY = 8;
 
@@ -185,7 +185,7 @@ async function pass(deps: ReconcileDeps, cluster: string, summary: ClusterSummar
   summary.services = view.services.length;
 
   const tasks = await repairTasks(deps, cluster, view.tasks, listed, new Set(view.services.map((s) => s.name)), summary);
-  const pending = await dropResolvedStarts(deps, view.pending, listedAt, summary);
+  const pending = await dropResolvedStarts(deps, cluster, view.pending, { at: listedAt, complete: listed.every((arn) => tasks.has(arn)) }, tasks, summary);
   // Hosts that live tasks run on but the store has never seen (e.g. registered while their event was lost, then drained).
   const referenced = new Set<string>();
   for (const t of tasks.values()) if (!isTerminal(t.lastStatus) && t.containerInstanceArn) referenced.add(t.containerInstanceArn);
@@ -422,13 +422,42 @@ function stoppedHistory(t: ObservedTask, kind: string) {
 
 /**
  * Starts announced by actors that can no longer act (their lease ended before this pass's
- * ListTasks began): whatever they started, ECS listed and the pass has just recorded; the
- * announcement is dropped — unless someone announced the same token again since. Returns the
- * announcements still pending.
+ * ListTasks began): whatever they started and ECS still runs, the pass has just recorded — if it
+ * recorded every task ECS listed (`listing.complete`). Tasks ECS is already stopping are not in
+ * that listing: those that ECS lists as STOPPED and the store does not know are described and
+ * recorded first (they hold a place under maximumPercent until STOPPED). Then the announcement is
+ * dropped — unless someone announced the same token again since. Returns those still pending.
  */
-async function dropResolvedStarts(deps: ReconcileDeps, pending: PendingStartRecord[], listedAt: number, summary: ClusterSummary): Promise<PendingStartRecord[]> {
+async function dropResolvedStarts(
+  deps: ReconcileDeps,
+  cluster: string,
+  pending: PendingStartRecord[],
+  listing: { at: number; complete: boolean },
+  tasks: Map<string, StoredTask>,
+  summary: ClusterSummary,
+): Promise<PendingStartRecord[]> {
   const graceMs = deps.pendingGraceMs ?? DEFAULT_PENDING_GRACE_MS;
-  const resolved = pending.filter((p) => p.fenceUntil + graceMs <= listedAt);
+  const resolved = pending.filter((p) => p.fenceUntil + graceMs <= listing.at);
+  if (resolved.length === 0 || !listing.complete) return pending;
+  const stopping = (await listTaskArns(deps.ecs, cluster, startedByFor(deps.config.stage), 'STOPPED')).filter((arn) => !tasks.has(arn));
+  const batches = await mapLimit(chunk(stopping, DESCRIBE_BATCH), 4, (arns) => describeTaskBatch(deps.ecs, cluster, arns));
+  if (batches.some((b) => b.missing.length > 0)) return pending; // ECS's reads lag: the next pass
+  summary.drift.described += stopping.length;
+  const now = deps.now();
+  await mapLimit(
+    batches.flatMap((b) => b.tasks),
+    deps.concurrency ?? DEFAULT_CONCURRENCY,
+    async (t) => {
+      const o = observedFromTask(t, now);
+      if (!o || o.cluster !== cluster) return;
+      try {
+        tasks.set(o.taskArn, await deps.store.tasks.recordObserved(o));
+        summary.drift.unknownRecorded++;
+      } catch (err) {
+        if (!(err instanceof StaleVersionError)) throw err;
+      }
+    },
+  );
   const dropped = await mapLimit(resolved, deps.concurrency ?? DEFAULT_CONCURRENCY, (p) => dropPendingStart(deps.store.ctx, p.service, p.token, p));
   summary.drift.pendingDropped += dropped.filter(Boolean).length;
   return pending.filter((p) => !resolved.includes(p));
@@ -455,13 +484,14 @@ async function actOn(
     // A deployment's verdict comes first: the plan follows it (e.g. a rollback's task definition).
     const service = await progressDeployment(deps, stored, tasks);
     const live = tasks.filter((t) => !isTerminal(t.lastStatus));
-    if (service.status !== 'ACTIVE' && live.length === 0) {
+    // Not while a start is pending: its tasks may run, and nothing would stop them once the service is gone.
+    if (service.status !== 'ACTIVE' && live.length === 0 && pending.length === 0) {
       await deleteDrained(deps, service, summary);
       return;
     }
     const plan = planService({ service, tasks, instances, now: deps.now().getTime(), policy, pendingStarts: plannedPending(pending, tasks) });
     if (plan.actions.length === 0) return;
-    const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks), why: 'reconciler pass', tasks, owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS });
+    const result = await applyPlan(deps, service, plan, { planKey: planKeyFor(service, tasks, pending), why: 'reconciler pass', tasks, owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS });
     summary.acted.push(name);
     summary.started += result.started.length;
     summary.stopped += result.stopped.length;

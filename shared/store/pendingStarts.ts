@@ -7,8 +7,8 @@
  * - the same start is retried with the same RunTask token (a redelivered event): ECS answers with
  *   the same tasks, which are recorded, and the announcement is resolved with them;
  * - or a reconciler pass whose ListTasks began after the announcement's fence (when its actor's
- *   lease ended — it cannot have called ECS after that) has recorded every task ECS runs: the
- *   announcement is then dropped (shared/reconcile/cluster.ts).
+ *   lease ended; its ECS call had a deadline before that) has recorded every task ECS lists as
+ *   running or stopping: the announcement is then dropped (shared/reconcile/cluster.ts).
  *
  * Announcing is fenced: one transaction writes the announcement and renews the service's lease
  * only if the caller still holds it, so an actor whose lease lapsed (and that another actor may
@@ -17,7 +17,7 @@
 import { DeleteItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { outstandingStarts, type PendingStart } from '../core/pendingStarts';
 import { fromItem, toItem, toValue } from './codec';
-import { conditionFailedItem } from './conditional';
+import { buildUpdate, conditionFailedItem } from './conditional';
 import { epochSeconds, type StoreContext } from './context';
 import { leaseKey, SERVICE_LEASE_MS } from './leases';
 import { allPages } from './query';
@@ -59,21 +59,24 @@ export async function announceStart(
     createdAt: now.toISOString(),
   };
   const expires = epochSeconds(new Date(fenceUntil)) + 3600;
-  const items: TransactWriteItem[] = [
+  // Announcing a token again (the same replacement retried) keeps the first `createdAt`: the window
+  // in which that start's tasks may have been created only grows.
+  const { createdAt, ...rest } = record;
+  const fields = buildUpdate(
     {
-      Put: {
-        TableName: ctx.tableName,
-        Item: toItem({
-          ...KEY.pending(o.service, o.token),
-          entity: 'pendingStart',
-          gsi1pk: KEY.clusterPk(o.cluster),
-          gsi1sk: `${PREFIX.pending}${o.service}#${o.token}`,
-          ...record,
-          // A last resort only: a pass drops it long before (it is counted as tasks until then).
-          [TTL_ATTRIBUTE]: expires + 23 * 3600,
-        }),
-      },
+      entity: 'pendingStart',
+      gsi1pk: KEY.clusterPk(o.cluster),
+      gsi1sk: `${PREFIX.pending}${o.service}#${o.token}`,
+      ...rest,
+      // A last resort only: a pass drops it long before (it is counted as tasks until then).
+      [TTL_ATTRIBUTE]: expires + 23 * 3600,
     },
+    [],
+    { ':createdAt': toValue(createdAt) },
+    ['createdAt = if_not_exists(createdAt, :createdAt)'],
+  );
+  const items: TransactWriteItem[] = [
+    { Update: { TableName: ctx.tableName, Key: toItem(KEY.pending(o.service, o.token)), ...fields } },
     {
       Update: {
         TableName: ctx.tableName,

@@ -95,6 +95,21 @@ describe('a handler that dies right after RunTask', () => {
     expect(await pending(world)).toEqual([]);
   });
 
+  it('a task of the dead start that ECS is already stopping is recorded before its announcement is dropped', async () => {
+    const world = await deadScaleUp({ eventsArrive: false });
+    const stored = new Set(await storedLive(world));
+    const orphans = world.liveTasks('web').filter((t) => !stored.has(t.arn));
+    expect(orphans).toHaveLength(2);
+    await world.ecs.send(new StopTaskCommand({ cluster: 'prod', task: orphans[0]!.arn, reason: 'test' }));
+    await world.settle(10_000);
+    const s = await reconcileCluster(world.deps, 'prod');
+    expect(s.errors).toEqual([]);
+    expect(s.drift.pendingDropped).toBe(1);
+    // Not in ListTasks(desiredStatus RUNNING) any more, yet known: it held a place until STOPPED.
+    expect(await world.store.tasks.get('web', orphans[0]!.arn)).toBeDefined();
+    expect(await world.store.tasks.get('web', orphans[1]!.arn)).toBeDefined();
+  });
+
   it('once their own events have recorded them they count as themselves, not twice: the service is not left short', async () => {
     const world = await deadScaleUp({ eventsArrive: true });
     expect(await storedLive(world)).toHaveLength(4); // learnt from the tasks' events
@@ -153,6 +168,42 @@ describe('a handler that dies right after RunTask', () => {
     await world.settle(20_000);
     expect(world.liveTasks('web')).toHaveLength(2);
     expect(await pending(world)).toEqual([]);
+  });
+});
+
+describe('announcements that cannot be outstanding', () => {
+  it('a start ECS refuses outright (an unknown task definition) leaves nothing pending', async () => {
+    const world = await makeWorld();
+    w = world;
+    await world.launchService({ name: 'web', desiredCount: 1 });
+    const svc = (await world.store.services.get('web'))!;
+    await world.store.services.update('web', svc.revision, { desiredCount: 2, taskDefinition: 'missing:1' });
+    const err: unknown = await replanService(world.deps, 'web', 'test').catch((e: unknown) => e);
+    expect((err as Error).name).toMatch(/^(ClientException|InvalidParameterException)$/);
+    expect(await pending(world)).toEqual([]);
+  });
+
+  it('a service being deleted is removed only once no start of it is pending', async () => {
+    const world = await makeWorld();
+    w = world;
+    await world.launchService({ name: 'web', desiredCount: 1 });
+    world.sim.events.setDeliveryFaults({ dropRate: 1 });
+    let svc = (await world.store.services.get('web'))!;
+    svc = await world.store.services.update('web', svc.revision, { desiredCount: 2 });
+    await expect(replanService({ ...world.deps, ecs: dyingEcs(world, 'before') }, 'web', 'scaled to 2')).rejects.toThrow(Crash);
+    await world.store.services.update('web', svc.revision, { status: 'DRAINING', desiredCount: 0 });
+    for (const t of world.liveTasks('web')) await world.ecs.send(new StopTaskCommand({ cluster: 'prod', task: t.arn }));
+    await world.settle(10_000);
+    // Its tasks are gone, but a start is pending (its actor's lease has not ended): not yet deleted.
+    const first = await reconcileCluster(world.deps, 'prod');
+    expect(first.errors).toEqual([]);
+    expect(first.deleted).toEqual([]);
+    expect(await world.store.services.get('web')).toBeDefined();
+    await world.settle(70_000);
+    const second = await reconcileCluster(world.deps, 'prod');
+    expect(second.drift.pendingDropped).toBe(1);
+    expect(second.deleted).toEqual(['web']);
+    expect(world.liveTasks('web')).toEqual([]);
   });
 });
 
