@@ -23,7 +23,7 @@ export interface Announcement {
   token: string;
   count: number;
   instances?: string[];
-  /** When it was announced (ISO) and when its actor's lease ends (epoch ms). */
+  /** When it was announced (ISO) and by when its ECS call is over (epoch ms, within the actor's lease). */
   createdAt: string;
   fenceUntil: number;
 }

@@ -12,7 +12,8 @@
  *
  * Announcing is fenced: one transaction writes the announcement and renews the service's lease
  * only if the caller still holds it, so an actor whose lease lapsed (and that another actor may
- * have taken over) never calls RunTask. The fence is the renewed lease's end.
+ * have taken over) never calls RunTask. The fence (30 s, within the renewed lease) bounds the ECS
+ * call: it carries a deadline 10 s before it (shared/handlers/replan.ts startAnnounced).
  */
 import { DeleteItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { outstandingStarts, type PendingStart } from '../core/pendingStarts';
@@ -31,10 +32,13 @@ export interface PendingStartRecord extends PendingStart {
   cluster: string;
   /** The lease holder that announced it. */
   owner: string;
-  /** Epoch ms: the announcing actor's lease ends then; it makes no ECS call after. */
+  /** Epoch ms: the announced ECS call is over by then (it carries a deadline before it). */
   fenceUntil: number;
   createdAt: string;
 }
+
+/** How long an announced start's ECS call may take at most (its deadline is 10 s before). */
+export const ANNOUNCEMENT_FENCE_MS = 30_000;
 
 /** The caller no longer holds the service's lease: another actor may be acting; it must not start anything. */
 export class LeaseLostError extends Error {
@@ -47,7 +51,10 @@ export async function announceStart(
   o: { service: string; cluster: string; token: string; count: number; instances?: string[]; owner: string; leaseMs?: number },
 ): Promise<PendingStartRecord> {
   const now = ctx.now();
-  const fenceUntil = now.getTime() + (o.leaseMs ?? SERVICE_LEASE_MS);
+  const leaseUntil = now.getTime() + (o.leaseMs ?? SERVICE_LEASE_MS);
+  // Shorter than the lease: the call is bounded by its own deadline, so a pass can tell sooner
+  // that a dead actor's start is over (after a crash the service waits on it that much less).
+  const fenceUntil = Math.min(leaseUntil, now.getTime() + ANNOUNCEMENT_FENCE_MS);
   const record: PendingStartRecord = {
     token: o.token,
     service: o.service,
@@ -58,7 +65,7 @@ export async function announceStart(
     fenceUntil,
     createdAt: now.toISOString(),
   };
-  const expires = epochSeconds(new Date(fenceUntil)) + 3600;
+  const expires = epochSeconds(new Date(leaseUntil)) + 3600;
   // Announcing a token again (the same replacement retried) keeps the first `createdAt`: the window
   // in which that start's tasks may have been created only grows.
   const { createdAt, ...rest } = record;
@@ -84,7 +91,7 @@ export async function announceStart(
         UpdateExpression: 'SET leaseUntil = :until, #ttl = :ttl',
         ConditionExpression: '#owner = :owner AND leaseUntil >= :now',
         ExpressionAttributeNames: { '#owner': 'owner', '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':until': toValue(fenceUntil), ':ttl': toValue(expires), ':owner': toValue(o.owner), ':now': toValue(now.getTime()) },
+        ExpressionAttributeValues: { ':until': toValue(leaseUntil), ':ttl': toValue(expires), ':owner': toValue(o.owner), ':now': toValue(now.getTime()) },
       },
     },
   ];
