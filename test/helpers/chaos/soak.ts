@@ -31,11 +31,15 @@ import { Operator } from './operator';
 import { ReplacementMonitor } from './replacements';
 import { CLUSTER, FAULTS, FIRST_DRAIN_STEP, FIRST_KILL_STEP, GROUP, INSTANCE_TYPE, INSTANCES, PER_STEP, RECONCILE_PERIOD_MS, REVISIONS, SERVICES, STEP_MS, TASK_CRASH } from './scenario';
 import { createServices, maximumPercents } from './setup';
+import { stallReport } from './stallReport';
 import { Stepper } from './stepper';
 import { ThrottleCounter } from './throttles';
 import { Trace } from './trace';
 import { ApiUsers } from './users';
 import { Violations, type Violation } from './violations';
+
+/** Simulated time without a new event after which the soak counts as stalled. */
+const QUIET_LIMIT_MS = 20 * 60_000;
 
 export interface ChaosOptions {
   seed: number;
@@ -189,6 +193,7 @@ async function soak(w: World, opts: ChaosOptions, p: Parts): Promise<ChaosReport
   let nextPass = clock.now() + RECONCILE_PERIOD_MS;
   let nextLog = 500;
   const stallLimitMs = Math.max(30, opts.events / 10) * 60_000;
+  let [eventsSeen, lastEventAt] = [0, clock.now()];
   while (ledger.events < opts.events) {
     step++;
     capacity.step = step;
@@ -224,7 +229,11 @@ async function soak(w: World, opts: ChaosOptions, p: Parts): Promise<ChaosReport
       log(`${ledger.events} events, ${((clock.now() - chaosStart) / 60_000).toFixed(1)} simulated min, ${violations.list.length} violations`);
       nextLog += 500;
     }
-    if (clock.now() - chaosStart > stallLimitMs) throw new Error(`chaos soak stalled: ${ledger.events} of ${opts.events} events in ${stallLimitMs / 60_000} simulated minutes (seed ${opts.seed})`);
+    if (ledger.events > eventsSeen) [eventsSeen, lastEventAt] = [ledger.events, clock.now()];
+    if (clock.now() - chaosStart > stallLimitMs || clock.now() - lastEventAt > QUIET_LIMIT_MS) {
+      const report = await stallReport(w.sim, w.store, names, clock.now(), passErrors.chaos);
+      throw new Error(`chaos soak stalled: ${ledger.events} of ${opts.events} events after ${((clock.now() - chaosStart) / 60_000).toFixed(1)} simulated minutes, the last ${((clock.now() - lastEventAt) / 60_000).toFixed(1)} without a new event (seed ${opts.seed})\n${report}`);
+    }
   }
 
   // The chaos stops: faults off, the apps stop crashing, drains end. Passes on their period.
