@@ -32,8 +32,12 @@ export const DEFAULT_BACKOFF_POLICY: BackoffPolicy = {
 
 const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : Number.NaN);
 
-/** Did this stop look like a crash loop: failed to start, or exited soon after it started? */
-export function isCrash(task: Pick<ObservedTask, 'stopCode' | 'startedAt' | 'stoppedAt' | 'stoppingAt'>, policy: BackoffPolicy): boolean {
+/**
+ * Did this stop look like a crash loop: failed to start, exited soon after it started, or was
+ * stopped by Shepherd for failing its health checks (however long it ran: it was broken)?
+ */
+export function isCrash(task: Pick<ObservedTask, 'stopCode' | 'startedAt' | 'stoppedAt' | 'stoppingAt'> & { stopIntent?: string }, policy: BackoffPolicy): boolean {
+  if (task.stopIntent === 'unhealthy') return true;
   if (task.stopCode === 'TaskFailedToStart') return true;
   if (task.stopCode !== 'EssentialContainerExited') return false;
   const started = ms(task.startedAt);

@@ -53,7 +53,7 @@ export const primaryOf = (s: Pick<Service, 'deployments'>): Deployment | undefin
  * The deployments after one of the service's tasks stopped: a failure of the PRIMARY's task
  * definition while it rolls out counts towards the circuit breaker. Undefined when nothing changes.
  */
-export function countFailure(service: Service, task: Pick<ObservedTask, 'taskDefinitionArn' | 'stopCode' | 'startedAt' | 'stoppedAt' | 'stoppingAt'>, policy: BackoffPolicy, now: string): Deployment[] | undefined {
+export function countFailure(service: Service, task: Pick<ObservedTask, 'taskDefinitionArn' | 'stopCode' | 'startedAt' | 'stoppedAt' | 'stoppingAt'> & { stopIntent?: string }, policy: BackoffPolicy, now: string): Deployment[] | undefined {
   const primary = primaryOf(service);
   if (!primary || primary.rolloutState !== 'IN_PROGRESS') return undefined;
   if (!sameFamilyRevision(task.taskDefinitionArn, primary.taskDefinition) || !isCrash(task, policy)) return undefined;

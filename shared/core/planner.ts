@@ -12,6 +12,10 @@
  *   others are healthy.
  * - Starts respect the crash-loop backoff; stops of extras prefer tasks on draining or
  *   disconnected hosts, then those that restore zone balance, then the newest.
+ * - A task failing its container health checks (UNHEALTHY) counts as missing: a replacement
+ *   starts first, within maximumPercent, and the failing task is stopped once enough healthy ones
+ *   run without it. With no room to start, failing tasks are stopped one at a time to make room
+ *   (ECS's rule for services). Daemon tasks are not replaced for failing health checks.
  * - Pending starts (RunTask calls another actor announced and has not recorded: it may have died
  *   in between) count as tasks for starting — against the desired count and under maximumPercent —
  *   but never for stopping: they may not exist.
@@ -39,7 +43,7 @@ export interface PlannedTask {
   startToken?: string;
 }
 
-export type StopIntent = 'scale-in' | 'deployment' | 'drain' | 'lost-host' | 'daemon' | 'service-deleted';
+export type StopIntent = 'scale-in' | 'deployment' | 'drain' | 'lost-host' | 'daemon' | 'service-deleted' | 'unhealthy';
 
 export type Action =
   | { kind: 'start'; count: number; taskDefinition: string; reason: string }
@@ -147,7 +151,9 @@ function planReplica({ service, tasks, instances, now, policy, pendingStarts = [
   const draining = live.filter((t) => hostOf(t, hosts) === 'draining');
   const settled = live.filter((t) => hostOf(t, hosts) === 'ok');
   const isCurrent = (t: PlannedTask) => sameFamilyRevision(t.taskDefinitionArn, service.taskDefinition);
-  const currentSettled = settled.filter(isCurrent);
+  // (A service being deleted stops them all as extras.)
+  const failing = deleting ? [] : settled.filter((t) => isCurrent(t) && failsHealthChecks(t));
+  const currentSettled = settled.filter((t) => isCurrent(t) && !failing.includes(t));
   const old = settled.filter((t) => !isCurrent(t));
   const healthyAll = live.filter(isHealthy);
   // A task asked to stop still runs until ECS reports it STOPPED: it keeps its place under the cap;
@@ -162,7 +168,7 @@ function planReplica({ service, tasks, instances, now, policy, pendingStarts = [
     pending: live.filter((t) => PENDING_STATES.has(t.lastStatus)).length,
     healthy: healthyAll.length,
     current: currentSettled.length,
-    atRisk: draining.length + lost.length,
+    atRisk: draining.length + lost.length + failing.length,
     occupying,
     maxLive,
     minHealthy,
@@ -188,7 +194,7 @@ function planReplica({ service, tasks, instances, now, policy, pendingStarts = [
     } else if (!mayStart(service.backoff, now, policy.backoff, service.taskDefinition)) {
       notes.push(`crash-loop backoff: next start after ${service.backoff?.nextAttemptAt}`);
     } else {
-      actions.push({ kind: 'start', count: Math.min(need, room), taskDefinition: service.taskDefinition, reason: startReason(currentSettled.length, desired, draining.length, old.length, lost.length) });
+      actions.push({ kind: 'start', count: Math.min(need, room), taskDefinition: service.taskDefinition, reason: startReason(currentSettled.length, desired, { draining: draining.length, old: old.length, lost: lost.length, failing: failing.length }) });
     }
   }
 
@@ -217,14 +223,37 @@ function planReplica({ service, tasks, instances, now, policy, pendingStarts = [
     const waiting = pickExtras(currentSettled, extra).filter((t) => !stopSafely(t, 'scale-in', `desired count is ${desired}`));
     if (waiting.length) notes.push(`${waiting.length} extra task(s) wait to keep minimumHealthyPercent`);
   }
+
+  // Failing health checks: stopped once the healthy tasks left (after the stops above) make up the
+  // desired count without them; with no room to start a replacement, one at a time, and only
+  // while no other stop is in flight (each frees a place for the next start).
+  if (failing.length) {
+    let stoppable = Math.max(0, healthyLeft + failing.length - desired);
+    const stopping = tasks.some((t) => t.lastStatus !== 'STOPPED' && (t.desiredStatus === 'STOPPED' || t.stopIntent)) || actions.some((a) => a.kind === 'stop');
+    if (stoppable === 0 && need > 0 && maxLive - occupying <= 0 && !stopping) stoppable = 1;
+    const byAge = [...failing].sort((a, b) => (a.startedAt ?? a.createdAt ?? '').localeCompare(b.startedAt ?? b.createdAt ?? '') || a.taskArn.localeCompare(b.taskArn));
+    for (const t of byAge.slice(0, stoppable)) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: 'unhealthy', reason: 'it fails its health checks' });
+    const kept = failing.length - Math.min(stoppable, failing.length);
+    if (kept) notes.push(`${kept} task(s) failing health checks wait for healthy replacements`);
+  }
   return { actions, summary, notes };
 }
 
-function startReason(current: number, desired: number, draining: number, old: number, lost: number): string {
+/**
+ * Failing health checks: ECS reports the task UNHEALTHY (an essential container failed its checks
+ * after their start period and retries). A target group's `unhealthy` alone does not count: without
+ * a grace period a slow starter would be replaced before it ever answered.
+ */
+function failsHealthChecks(t: PlannedTask): boolean {
+  return t.lastStatus === 'RUNNING' && t.healthStatus === 'UNHEALTHY';
+}
+
+function startReason(current: number, desired: number, at: { draining: number; old: number; lost: number; failing: number }): string {
   const parts = [`${current} of ${desired} current tasks placed`];
-  if (draining) parts.push(`${draining} on draining hosts`);
-  if (old) parts.push(`${old} of older task definitions`);
-  if (lost) parts.push(`${lost} on lost hosts`);
+  if (at.draining) parts.push(`${at.draining} on draining hosts`);
+  if (at.old) parts.push(`${at.old} of older task definitions`);
+  if (at.lost) parts.push(`${at.lost} on lost hosts`);
+  if (at.failing) parts.push(`${at.failing} failing health checks`);
   return parts.join('; ');
 }
 

@@ -37,8 +37,15 @@ export function decideOnStop(input: {
   const { service, task, now, policy, siblings } = input;
   if (!service) return { action: 'none', reason: 'the service no longer exists' };
   if (service.cluster !== task.cluster) return { action: 'none', reason: `the service now runs in cluster ${service.cluster}` };
+  if (service.status !== 'ACTIVE') return { action: 'none', reason: task.stopIntent ? `stopped on purpose (${task.stopIntent})` : 'the service is being deleted' };
+  // Stopped for failing its health checks: the planner started (or starts) its replacement; the
+  // failure still feeds the crash-loop backoff of the current task definition.
+  if (task.stopIntent === 'unhealthy') {
+    const td = service.taskDefinition;
+    const backoff = sameFamilyRevision(task.taskDefinitionArn, td) ? afterCrash(service.backoff, now, policy, input.random, td) : currentBackoff(service.backoff, now, policy, td);
+    return { action: 'none', reason: 'stopped for failing its health checks: the planner replaces it', backoff };
+  }
   if (task.stopIntent) return { action: 'none', reason: `stopped on purpose (${task.stopIntent})` };
-  if (service.status !== 'ACTIVE') return { action: 'none', reason: 'the service is being deleted' };
   if (service.paused) return { action: 'none', reason: 'the service is paused' };
   if (service.schedulingStrategy === 'DAEMON') return { action: 'none', reason: 'daemon tasks are placed per instance by the instance path and the reconciler' };
   if (service.desiredCount === 0) return { action: 'none', reason: 'the service wants no tasks' };

@@ -48,9 +48,14 @@ export async function recordTaskEvent(event: unknown, deps: TaskEventDeps): Prom
     let stored: StoredTask | undefined;
     const out = await recordIfNewer(task.taskArn, async () => (stored = await deps.store.tasks.recordObserved(task)));
     if (out.outcome === 'recorded' && stored?.lastStatus === 'RUNNING' && !stored.targets) await registerQuietly(deps, stored);
-    // A replacement that on-purpose stops were waiting for (e.g. a drain) is running: act on it now.
-    if (out.outcome === 'recorded' && task.lastStatus === 'RUNNING' && (stored as { replanOnRunning?: boolean } | undefined)?.replanOnRunning) {
-      await replanService(deps, task.service, `replacement ${task.taskArn.slice(task.taskArn.lastIndexOf('/') + 1)} is running`);
+    const short = task.taskArn.slice(task.taskArn.lastIndexOf('/') + 1);
+    // A replacement that on-purpose stops were waiting for (e.g. a drain) is running or healthy, or
+    // a task fails its health checks (the planner starts its replacement): act on it now.
+    if (out.outcome === 'recorded' && task.lastStatus === 'RUNNING') {
+      const failing = task.healthStatus === 'UNHEALTHY' && !stored?.stopIntent;
+      const awaited = (stored as { replanOnRunning?: boolean } | undefined)?.replanOnRunning;
+      if (failing) await replanService(deps, task.service, `task ${short} fails its health checks`);
+      else if (awaited) await replanService(deps, task.service, `replacement ${short} is ${task.healthStatus === 'HEALTHY' ? 'healthy' : 'running'}`);
     }
     return out;
   }
@@ -141,7 +146,7 @@ export async function handleStop(
       }
       // The lease (this handler's own, not a caller's) is released by the same write.
       const releasing = lease.owner && !heldLease ? lease.owner : undefined;
-      const outcome = { ...buildOutcome(stopped, service, decision, run, generation, eventTime, deps, foundBy), ...(announced ? { announced } : {}), ...(releasing ? { releaseLease: releasing } : {}) };
+      const outcome = { ...buildOutcome(stopped, service, decision, run, generation, eventTime, deps, foundBy, stored?.stopIntent), ...(announced ? { announced } : {}), ...(releasing ? { releaseLease: releasing } : {}) };
       try {
         const recorded = await recordStopOutcome(deps.store.ctx, outcome);
         if (releasing && recorded) lease.owner = undefined;
@@ -191,6 +196,7 @@ function buildOutcome(
   eventTime: string,
   deps: TaskEventDeps,
   foundBy?: string,
+  stopIntent?: string,
 ): StopOutcome {
   const now = deps.now().toISOString();
   const short = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
@@ -261,7 +267,7 @@ function buildOutcome(
   }
   const backoffChanged = service && decision.backoff !== undefined && JSON.stringify(decision.backoff) !== JSON.stringify(service.backoff);
   // A failure of the deployment being rolled out counts towards its circuit breaker.
-  const deployments = service ? countFailure(service, stopped, deps.backoffPolicy ?? DEFAULT_BACKOFF_POLICY, now) : undefined;
+  const deployments = service ? countFailure(service, { ...stopped, ...(stopIntent ? { stopIntent } : {}) }, deps.backoffPolicy ?? DEFAULT_BACKOFF_POLICY, now) : undefined;
   const runtime =
     service && (backoffChanged || unplaced !== undefined || deployments)
       ? {

@@ -51,6 +51,9 @@ describe('judging a deployment', () => {
     expect(countFailure(s, { taskDefinitionArn: 'arn:aws:ecs:r:1:task-definition/web:2', stopCode: 'TaskFailedToStart' }, DEFAULT_BACKOFF_POLICY, NOW)?.[0]?.failedTasks).toBe(1);
     expect(countFailure(s, { taskDefinitionArn: 'arn:aws:ecs:r:1:task-definition/web:1', stopCode: 'TaskFailedToStart' }, DEFAULT_BACKOFF_POLICY, NOW)).toBeUndefined();
     expect(countFailure(s, { taskDefinitionArn: 'arn:aws:ecs:r:1:task-definition/web:2', stopCode: 'UserInitiated' }, DEFAULT_BACKOFF_POLICY, NOW)).toBeUndefined();
+    // Stopped by Shepherd for failing its health checks: a failure of the rollout, however long it ran.
+    const sick = { taskDefinitionArn: 'arn:aws:ecs:r:1:task-definition/web:2', stopCode: 'UserInitiated', startedAt: '2025-12-31T20:00:00.000Z', stoppedAt: NOW, stopIntent: 'unhealthy' };
+    expect(countFailure(s, sick, DEFAULT_BACKOFF_POLICY, NOW)?.[0]?.failedTasks).toBe(1);
   });
 
   it('recording keeps at most five deployments, the new one PRIMARY', () => {

@@ -265,3 +265,70 @@ describe('starts announced and not yet recorded (their actor may have died right
     );
   });
 });
+
+describe('tasks failing their health checks (ECS reports them UNHEALTHY)', () => {
+  const cfg = (min: number, max: number) => ({ minimumHealthyPercent: min, maximumPercent: max, deploymentCircuitBreaker: { enable: false, rollback: false } });
+  const healthy = (n: number) => Array.from({ length: n }, (_, i) => task({ containerInstanceArn: `ci-${i % 3}` }));
+  const sick = (o: Partial<PlannedTask> = {}) => task({ healthStatus: 'UNHEALTHY', ...o });
+
+  it('starts a replacement first and keeps the failing task until the replacement is healthy', () => {
+    const failing = sick();
+    const p = planService({ service: svc({ desiredCount: 3, deploymentConfiguration: cfg(100, 200) }), tasks: [...healthy(2), failing], instances: hosts3, now: NOW, policy });
+    expect(starts(p.actions)).toBe(1);
+    expect(stops(p.actions)).toEqual([]);
+    expect(p.notes.join()).toMatch(/1 task\(s\) failing health checks wait/);
+  });
+
+  it('stops the failing task once enough healthy tasks run without it, and starts nothing more', () => {
+    const failing = sick();
+    const p = planService({ service: svc({ desiredCount: 3, deploymentConfiguration: cfg(100, 200) }), tasks: [...healthy(3), failing], instances: hosts3, now: NOW, policy });
+    expect(starts(p.actions)).toBe(0);
+    expect(stops(p.actions, 'unhealthy').map((a) => a.kind === 'stop' && a.taskArn)).toEqual([failing.taskArn]);
+  });
+
+  it('a replacement still starting (RUNNING, not yet healthy) does not release the failing task', () => {
+    const p = planService({
+      service: svc({ desiredCount: 2, deploymentConfiguration: cfg(100, 200) }),
+      tasks: [task(), sick(), task({ lastStatus: 'PENDING' })],
+      instances: hosts3,
+      now: NOW,
+      policy,
+    });
+    expect(stops(p.actions)).toEqual([]);
+    expect(starts(p.actions)).toBe(0);
+  });
+
+  it('with no room to start (maximumPercent 100) stops one failing task at a time, the oldest first', () => {
+    const old = sick({ startedAt: '2026-01-01T09:00:00.000Z' });
+    const newer = sick({ startedAt: '2026-01-01T11:00:00.000Z' });
+    const service = svc({ desiredCount: 3, deploymentConfiguration: cfg(50, 100) });
+    const p = planService({ service, tasks: [task(), newer, old], instances: hosts3, now: NOW, policy });
+    expect(starts(p.actions)).toBe(0);
+    expect(stops(p.actions, 'unhealthy').map((a) => a.kind === 'stop' && a.taskArn)).toEqual([old.taskArn]);
+    // While that stop is in flight, nothing more is stopped.
+    const inFlight = planService({ service, tasks: [task(), newer, { ...old, desiredStatus: 'STOPPED', stopIntent: 'unhealthy' }], instances: hosts3, now: NOW, policy });
+    expect(stops(inFlight.actions)).toEqual([]);
+  });
+
+  it('a single-task service whose only task fails, with no room, gets it stopped (its replacement follows the stop)', () => {
+    const only = sick();
+    const p = planService({ service: svc({ desiredCount: 1, deploymentConfiguration: cfg(100, 100) }), tasks: [only], instances: hosts3, now: NOW, policy });
+    expect(stops(p.actions, 'unhealthy')).toHaveLength(1);
+  });
+
+  it('scale-in and failing tasks together stop no healthy task the service still needs', () => {
+    const failing = sick();
+    const tasks = [...healthy(3), failing];
+    const p = planService({ service: svc({ desiredCount: 2, deploymentConfiguration: cfg(100, 200) }), tasks, instances: hosts3, now: NOW, policy });
+    const stopped = new Set(stops(p.actions).map((a) => a.kind === 'stop' && a.taskArn));
+    expect(stopped.has(failing.taskArn)).toBe(true);
+    expect(tasks.filter((t) => !stopped.has(t.taskArn) && t.healthStatus !== 'UNHEALTHY')).toHaveLength(2);
+  });
+
+  it('a failing task of an older revision is left to the deployment (its rules stop unhealthy ones first)', () => {
+    const oldSick = sick({ taskDefinitionArn: TD });
+    const p = planService({ service: svc({ desiredCount: 1, taskDefinition: 'web:2', deploymentConfiguration: cfg(100, 200) }), tasks: [oldSick], instances: hosts3, now: NOW, policy });
+    expect(stops(p.actions, 'unhealthy')).toEqual([]);
+    expect(stops(p.actions, 'deployment')).toHaveLength(1);
+  });
+});

@@ -40,6 +40,24 @@ describe('the stop decision, as a table', () => {
   });
 });
 
+describe('a task Shepherd stopped for failing its health checks', () => {
+  // It ran an hour (far beyond the crash window) and ECS reports the stop as UserInitiated.
+  const unhealthy = () => ({ ...stopped({ stopCode: 'UserInitiated' }), stopIntent: 'unhealthy' });
+
+  it('is not replaced here (the planner starts its replacement) but counts as a failure for the backoff', () => {
+    const first = decide(service(), unhealthy());
+    expect(first.action).toBe('none');
+    expect(first.backoff?.consecutiveFailures).toBe(1);
+    const second = decide(service({ backoff: first.backoff! }), unhealthy());
+    expect(second.backoff?.consecutiveFailures).toBe(2);
+    expect(Date.parse(second.backoff!.nextAttemptAt)).toBeGreaterThan(now);
+  });
+
+  it('of an older task definition adds no backoff to the current one', () => {
+    expect(decide(service({ taskDefinition: 'web:2' }), unhealthy()).backoff).toBeUndefined();
+  });
+});
+
 describe('task definition matching', () => {
   it.each([
     ['arn:aws:ecs:us-east-1:1:task-definition/web:7', 'web:7', true],

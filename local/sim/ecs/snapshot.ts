@@ -26,6 +26,8 @@ export interface TaskSnapshot {
   startedBy?: string;
   lastStatus: TaskStatus;
   desiredStatus: 'RUNNING' | 'STOPPED';
+  /** HEALTHY / UNHEALTHY / UNKNOWN (containers with health checks decide it). */
+  healthStatus: string;
   stopCode?: string;
   version: number;
   cpu: number;
@@ -65,6 +67,7 @@ export function snapshot(state: EcsState): EcsSnapshot {
       ...(t.startedBy !== undefined ? { startedBy: t.startedBy } : {}),
       lastStatus: t.lastStatus,
       desiredStatus: t.desiredStatus,
+      healthStatus: t.healthStatus,
       ...(t.stopCode !== undefined ? { stopCode: t.stopCode } : {}),
       version: t.version,
       cpu: t.cpu,

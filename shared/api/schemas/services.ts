@@ -286,7 +286,7 @@ const PlanAction = z
     z.object({
       kind: z.literal('stop'),
       taskArn: z.string(),
-      intent: z.enum(['scale-in', 'deployment', 'drain', 'lost-host', 'daemon', 'service-deleted']),
+      intent: z.enum(['scale-in', 'deployment', 'drain', 'lost-host', 'daemon', 'service-deleted', 'unhealthy']),
       reason: z.string(),
     }),
   ])
