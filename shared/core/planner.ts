@@ -12,7 +12,8 @@
  *   others are healthy.
  * - Starts respect the crash-loop backoff; stops of extras prefer tasks on draining or
  *   disconnected hosts, then those that restore zone balance, then the newest.
- * - A task failing its container health checks (UNHEALTHY) counts as missing: a replacement
+ * - A task failing its health checks (container UNHEALTHY; or a target group's `unhealthy` after
+ *   it was once healthy or beyond a grace period) counts as missing: a replacement
  *   starts first, within maximumPercent, and the failing task is stopped once enough healthy ones
  *   run without it. With no room to start, failing tasks are stopped one at a time to make room
  *   (ECS's rule for services). Daemon tasks are not replaced for failing health checks.
@@ -39,6 +40,8 @@ export interface PlannedTask {
   stopIntent?: string;
   /** Combined state of its load balancer targets, for a service behind target groups. */
   targetHealth?: string;
+  /** When its targets were first healthy in every group (ends the grace for `unhealthy` reads). */
+  targetHealthyAt?: string;
   /** The token of the Shepherd start that recorded it (see ./pendingStarts.ts). */
   startToken?: string;
 }
@@ -77,6 +80,8 @@ export interface PlannerPolicy {
   backoff: BackoffPolicy;
   /** An agent disconnected longer than this puts its tasks at risk (disconnects of seconds are normal). */
   disconnectGraceMs: number;
+  /** Behind load balancers: how long a never-healthy task may read `unhealthy` before it is replaced (default 5 minutes). */
+  targetHealthGraceMs?: number;
 }
 
 export interface PlanInput {
@@ -151,8 +156,8 @@ function planReplica({ service, tasks, instances, now, policy, pendingStarts = [
   const draining = live.filter((t) => hostOf(t, hosts) === 'draining');
   const settled = live.filter((t) => hostOf(t, hosts) === 'ok');
   const isCurrent = (t: PlannedTask) => sameFamilyRevision(t.taskDefinitionArn, service.taskDefinition);
-  // (A service being deleted stops them all as extras.)
-  const failing = deleting ? [] : settled.filter((t) => isCurrent(t) && failsHealthChecks(t));
+  // (A service being deleted or scaled to zero stops them all as extras.)
+  const failing = desired === 0 ? [] : settled.filter((t) => isCurrent(t) && failsHealthChecks(t, service, now, policy));
   const currentSettled = settled.filter((t) => isCurrent(t) && !failing.includes(t));
   const old = settled.filter((t) => !isCurrent(t));
   const healthyAll = live.filter(isHealthy);
@@ -225,12 +230,16 @@ function planReplica({ service, tasks, instances, now, policy, pendingStarts = [
   }
 
   // Failing health checks: stopped once the healthy tasks left (after the stops above) make up the
-  // desired count without them; with no room to start a replacement, one at a time, and only
-  // while no other stop is in flight (each frees a place for the next start).
+  // desired count without them. With no room to start a replacement (and the backoff allowing
+  // one), one at a time, while no other stop that holds a place is in flight: each frees a place
+  // for the next start.
   if (failing.length) {
-    let stoppable = Math.max(0, healthyLeft + failing.length - desired);
-    const stopping = tasks.some((t) => t.lastStatus !== 'STOPPED' && (t.desiredStatus === 'STOPPED' || t.stopIntent)) || actions.some((a) => a.kind === 'stop');
-    if (stoppable === 0 && need > 0 && maxLive - occupying <= 0 && !stopping) stoppable = 1;
+    let stoppable = healthyLeft >= desired ? failing.length : 0;
+    const stopping =
+      tasks.some((t) => t.lastStatus !== 'STOPPED' && (t.desiredStatus === 'STOPPED' || t.stopIntent) && hostOf(t, hosts) !== 'lost') ||
+      actions.some((a) => a.kind === 'stop' && a.intent !== 'lost-host');
+    const noRoom = need > 0 && maxLive - occupying <= 0 && mayStart(service.backoff, now, policy.backoff, service.taskDefinition);
+    if (stoppable === 0 && noRoom && !stopping) stoppable = 1;
     const byAge = [...failing].sort((a, b) => (a.startedAt ?? a.createdAt ?? '').localeCompare(b.startedAt ?? b.createdAt ?? '') || a.taskArn.localeCompare(b.taskArn));
     for (const t of byAge.slice(0, stoppable)) actions.push({ kind: 'stop', taskArn: t.taskArn, intent: 'unhealthy', reason: 'it fails its health checks' });
     const kept = failing.length - Math.min(stoppable, failing.length);
@@ -241,12 +250,22 @@ function planReplica({ service, tasks, instances, now, policy, pendingStarts = [
 
 /**
  * Failing health checks: ECS reports the task UNHEALTHY (an essential container failed its checks
- * after their start period and retries). A target group's `unhealthy` alone does not count: without
- * a grace period a slow starter would be replaced before it ever answered.
+ * after their start period and retries), or, behind load balancers, a target group reads it
+ * `unhealthy` after it was once healthy in all of them, or still after the grace period since it
+ * started (a slow starter is not replaced before it could answer; the grace ends at the first
+ * healthy read).
  */
-function failsHealthChecks(t: PlannedTask): boolean {
-  return t.lastStatus === 'RUNNING' && t.healthStatus === 'UNHEALTHY';
+function failsHealthChecks(t: PlannedTask, service: Pick<Service, 'loadBalancers'>, now: number, policy: PlannerPolicy): boolean {
+  if (t.lastStatus !== 'RUNNING') return false;
+  if (t.healthStatus === 'UNHEALTHY') return true;
+  if (!service.loadBalancers?.length || t.targetHealth !== 'unhealthy') return false;
+  if (t.targetHealthyAt) return true;
+  const since = Date.parse(t.startedAt ?? t.createdAt ?? '');
+  return Number.isFinite(since) && now - since >= (policy.targetHealthGraceMs ?? DEFAULT_TARGET_HEALTH_GRACE_MS);
 }
+
+/** How long a task behind load balancers that was never healthy there may read `unhealthy` before it counts as failing. */
+export const DEFAULT_TARGET_HEALTH_GRACE_MS = 5 * 60_000;
 
 function startReason(current: number, desired: number, at: { draining: number; old: number; lost: number; failing: number }): string {
   const parts = [`${current} of ${desired} current tasks placed`];

@@ -38,6 +38,7 @@ export function decideOnStop(input: {
   if (!service) return { action: 'none', reason: 'the service no longer exists' };
   if (service.cluster !== task.cluster) return { action: 'none', reason: `the service now runs in cluster ${service.cluster}` };
   if (service.status !== 'ACTIVE') return { action: 'none', reason: task.stopIntent ? `stopped on purpose (${task.stopIntent})` : 'the service is being deleted' };
+  if (service.paused) return { action: 'none', reason: task.stopIntent ? `stopped on purpose (${task.stopIntent})` : 'the service is paused' };
   // Stopped for failing its health checks: the planner started (or starts) its replacement; the
   // failure still feeds the crash-loop backoff of the current task definition.
   if (task.stopIntent === 'unhealthy') {
@@ -46,7 +47,6 @@ export function decideOnStop(input: {
     return { action: 'none', reason: 'stopped for failing its health checks: the planner replaces it', backoff };
   }
   if (task.stopIntent) return { action: 'none', reason: `stopped on purpose (${task.stopIntent})` };
-  if (service.paused) return { action: 'none', reason: 'the service is paused' };
   if (service.schedulingStrategy === 'DAEMON') return { action: 'none', reason: 'daemon tasks are placed per instance by the instance path and the reconciler' };
   if (service.desiredCount === 0) return { action: 'none', reason: 'the service wants no tasks' };
   // Desired may have dropped while it was stopping, or others were started meanwhile (a pass).

@@ -11,7 +11,7 @@
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ObservedInstance } from '../core/observed';
 import type { Service } from '../core/service';
-import { combinedState, drainSeconds, targetsOf, type TargetState } from '../core/targets';
+import { combinedState, drainSeconds, targetsOf } from '../core/targets';
 import { logger } from '../log';
 import type { Runtime } from '../runtime';
 import type { StoredTask } from '../store';
@@ -72,13 +72,16 @@ export async function refreshTargetHealth(deps: BalancingDeps, service: Service,
   const watched = tasks.filter((t) => t.lastStatus === 'RUNNING' && !t.stopIntent && t.targets?.length);
   if (watched.length === 0) return tasks;
   const states = await targetStates(deps.elb, watched.flatMap((t) => t.targets!));
-  const updated = new Map<string, TargetState>();
+  const updated = new Map<string, Pick<StoredTask, 'targetHealth' | 'targetHealthyAt'>>();
+  const now = deps.now().toISOString();
   for (const t of watched) {
     const state = combinedState(t.targets!.map((x) => states.get(targetKey(x)) ?? 'unused'));
     if (state && state !== t.targetHealth) {
-      updated.set(t.taskArn, state);
-      await deps.store.tasks.setBalancing(service.name, t.taskArn, { targetHealth: state });
+      // The first healthy read ends the task's grace: later `unhealthy` reads fail it at once.
+      const firstHealthy = state === 'healthy' && !t.targetHealthyAt ? { targetHealthyAt: now } : {};
+      updated.set(t.taskArn, { targetHealth: state, ...firstHealthy });
+      await deps.store.tasks.setBalancing(service.name, t.taskArn, { targetHealth: state, ...firstHealthy });
     }
   }
-  return tasks.map((t) => (updated.has(t.taskArn) ? { ...t, targetHealth: updated.get(t.taskArn)! } : t));
+  return tasks.map((t) => (updated.has(t.taskArn) ? { ...t, ...updated.get(t.taskArn)! } : t));
 }

@@ -54,8 +54,11 @@ export async function recordTaskEvent(event: unknown, deps: TaskEventDeps): Prom
     if (out.outcome === 'recorded' && task.lastStatus === 'RUNNING') {
       const failing = task.healthStatus === 'UNHEALTHY' && !stored?.stopIntent;
       const awaited = (stored as { replanOnRunning?: boolean } | undefined)?.replanOnRunning;
-      if (failing) await replanService(deps, task.service, `task ${short} fails its health checks`);
-      else if (awaited) await replanService(deps, task.service, `replacement ${short} is ${task.healthStatus === 'HEALTHY' ? 'healthy' : 'running'}`);
+      const why = failing ? `task ${short} fails its health checks` : awaited ? `replacement ${short} is ${task.healthStatus === 'HEALTHY' ? 'healthy' : 'running'}` : undefined;
+      // The observation is recorded: a plan that cannot be made now (the service busy beyond the
+      // lease wait, ECS throttling) is the next reconciler pass's, not a reason to fail the event
+      // (its redelivery would find the version recorded and plan nothing).
+      if (why) await replanService(deps, task.service, why).catch((err: unknown) => logger.warn('re-plan left to the reconciler', { service: task.service, taskArn: task.taskArn, why, error: String(err) }));
     }
     return out;
   }

@@ -23,6 +23,8 @@ export type StoredTask = ObservedTask & {
   targets?: Target[];
   /** Their combined health as last read (healthy only when healthy in every target group). */
   targetHealth?: TargetState;
+  /** When its targets were first read healthy in every group: from then on `unhealthy` fails the task at once (no grace). */
+  targetHealthyAt?: string;
   /** The RunTask token (or plan step) of the Shepherd start that recorded it: see store/pendingStarts.ts. */
   startToken?: string;
 };
@@ -52,7 +54,7 @@ export class TaskStore {
    * Records load balancer fields (targets registered, their health) on a task that has not
    * stopped; false when it has stopped meanwhile (or is unknown).
    */
-  async setBalancing(service: string, taskArn: string, fields: { targets?: Target[]; targetHealth?: TargetState }, opts: { unlessStopping?: boolean } = {}): Promise<boolean> {
+  async setBalancing(service: string, taskArn: string, fields: { targets?: Target[]; targetHealth?: TargetState; targetHealthyAt?: string }, opts: { unlessStopping?: boolean } = {}): Promise<boolean> {
     const sets: string[] = [];
     const values: Record<string, ReturnType<typeof toValue>> = { ':stopped': toValue('STOPPED') };
     if (fields.targets) {
@@ -62,6 +64,10 @@ export class TaskStore {
     if (fields.targetHealth) {
       sets.push('targetHealth = :h');
       values[':h'] = toValue(fields.targetHealth);
+    }
+    if (fields.targetHealthyAt) {
+      sets.push('targetHealthyAt = if_not_exists(targetHealthyAt, :ha)');
+      values[':ha'] = toValue(fields.targetHealthyAt);
     }
     if (sets.length === 0) return true;
     try {

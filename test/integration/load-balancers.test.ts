@@ -85,6 +85,53 @@ describe('registration', () => {
   });
 });
 
+describe('failing load balancer health checks', () => {
+  it('a task that was healthy and stops answering is replaced first, then deregistered and stopped', async () => {
+    const { world, tg } = await balancedWorld(2);
+    w = world;
+    await minutes(w, 1);
+    // The next task started answers for two minutes, then stops answering (its containers define no health check).
+    w.sim.ecs.setFailureModel('lb', { kind: 'unhealthy', afterMs: 120_000 });
+    const before = new Set(w.liveTasks('web').map((t) => t.arn));
+    await w.ecs.send(new StopTaskCommand({ cluster: 'prod', task: [...before][0]!, reason: 'oops' }));
+    await w.settle(10_000);
+    w.sim.ecs.setFailureModel('lb', { kind: 'healthy' });
+    const sick = w.liveTasks('web').find((t) => !before.has(t.arn))!.arn;
+    let mostLive = 0;
+    w.onStep = () => void (mostLive = Math.max(mostLive, w!.liveTasks('web').length));
+    await minutes(w, 8);
+
+    const stored = await w.store.tasks.get('web', sick);
+    expect(stored?.targetHealthyAt).toBeDefined(); // it was healthy once: no grace when it failed
+    expect(stored).toMatchObject({ lastStatus: 'STOPPED', stopIntent: 'unhealthy' });
+    const live = w.liveTasks('web');
+    expect(live).toHaveLength(2);
+    expect(live.some((t) => t.arn === sick)).toBe(false);
+    expect(w.sim.elbv2.targets(tg).filter((t) => t.state === 'healthy')).toHaveLength(2);
+    expect(mostLive).toBeLessThanOrEqual(4);
+  });
+
+  it('a task never healthy in its target group is replaced only after the grace period, the replacement first', async () => {
+    const { world } = await balancedWorld(1);
+    w = world;
+    // Its tasks never answer: the target group reads them unhealthy from the first checks on.
+    w.sim.ecs.setFailureModel('lb', { kind: 'unhealthy', afterMs: 0 });
+    const [first] = w.liveTasks('web');
+    await w.ecs.send(new StopTaskCommand({ cluster: 'prod', task: first!.arn, reason: 'oops' }));
+    await w.settle(10_000);
+    w.sim.ecs.setFailureModel('lb', { kind: 'healthy' });
+    const slow = w.liveTasks('web')[0]!.arn;
+    await minutes(w, 3);
+    expect(w.liveTasks('web').map((t) => t.arn)).toEqual([slow]);
+    expect((await w.store.tasks.get('web', slow))?.targetHealth).toBe('unhealthy');
+    // Beyond the 5-minute grace it counts as failing: a replacement first, then the stop.
+    await minutes(w, 5);
+    expect((await w.store.tasks.get('web', slow))?.stopIntent).toBe('unhealthy');
+    expect(w.liveTasks('web')).toHaveLength(1);
+    expect(w.liveTasks('web')[0]!.arn).not.toBe(slow);
+  });
+});
+
 describe('changed target groups', () => {
   it("moving a service to another target group moves its running tasks' targets within a pass", async () => {
     const { world, tg } = await balancedWorld(2);

@@ -8,6 +8,7 @@ import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceSpec } from '../../shared/core/service';
 import { runServiceTasks } from '../../shared/ecs/runTask';
+import { reconcileCluster } from '../../shared/reconcile/cluster';
 import type { StoredTask } from '../../shared/store';
 import { queryAll } from '../../shared/store/query';
 import { KEY, PREFIX } from '../../shared/store/table';
@@ -73,6 +74,27 @@ describe('tasks failing their health checks', () => {
     // The store agrees, and each failure counted for the crash-loop backoff.
     const stored = await queryAll<StoredTask>(world.store.ctx, { partition: KEY.servicePk('web'), sortPrefix: PREFIX.task });
     expect(stored.filter((t) => originals.includes(t.taskArn)).map((t) => t.stopIntent)).toEqual(['unhealthy', 'unhealthy']);
+    expect((await world.store.services.get('web'))!.backoff?.consecutiveFailures).toBe(2);
+  });
+
+  it('under duplicated and reordered deliveries each failing task is replaced once and counted once', async () => {
+    w = await makeWorld({ instances: 3 });
+    const world = w;
+    const td = await sickTaskDefinition(world);
+    await launch(world, { taskDefinition: td, desiredCount: 2, deploymentConfiguration: cfg(100, 200) });
+    await world.settle(30_000);
+    const originals = ecsTasks(world).map((t) => t.arn);
+    world.sim.ecs.setFailureModel(td, { kind: 'healthy' });
+    world.sim.events.setDeliveryFaults({ duplicateRate: 1, reorderRate: 0.5, maxDelayMs: 20_000 });
+    // The reconciler runs on its schedule too: what a stale (reordered) delivery cannot act on, a pass does.
+    for (let i = 0; i < 4; i++) {
+      await reconcileCluster(world.deps, 'prod');
+      await world.settle(60_000);
+    }
+    const live = ecsTasks(world).filter((t) => t.lastStatus !== 'STOPPED');
+    expect(live.map((t) => t.healthStatus)).toEqual(['HEALTHY', 'HEALTHY']);
+    expect(live.some((t) => originals.includes(t.arn))).toBe(false);
+    expect(ecsTasks(world)).toHaveLength(4);
     expect((await world.store.services.get('web'))!.backoff?.consecutiveFailures).toBe(2);
   });
 

@@ -325,6 +325,59 @@ describe('tasks failing their health checks (ECS reports them UNHEALTHY)', () =>
     expect(tasks.filter((t) => !stopped.has(t.taskArn) && t.healthStatus !== 'UNHEALTHY')).toHaveLength(2);
   });
 
+  it('a replacement that fails too does not release the task it replaces: a healthy one must', () => {
+    const [original, replacement] = [sick({ startedAt: '2026-01-01T09:00:00.000Z' }), sick({ startedAt: '2026-01-01T11:50:00.000Z' })];
+    const p = planService({ service: svc({ desiredCount: 2, deploymentConfiguration: cfg(100, 200) }), tasks: [task(), original, replacement], instances: hosts3, now: NOW, policy });
+    expect(stops(p.actions)).toEqual([]);
+    expect(starts(p.actions)).toBe(1);
+  });
+
+  it('with every task failing (a shared dependency down), nothing is stopped while there is room to start', () => {
+    const p = planService({ service: svc({ desiredCount: 2, deploymentConfiguration: cfg(100, 200) }), tasks: [sick(), sick(), sick()], instances: hosts3, now: NOW, policy });
+    expect(stops(p.actions)).toEqual([]);
+    expect(starts(p.actions)).toBe(1);
+  });
+
+  it('a stop stuck on a lost host does not hold back the one-at-a-time stop', () => {
+    const instances = [host(0), host(1), host(2, { agentConnected: false, updatedAt: new Date(NOW - 3_600_000).toISOString() })];
+    const onLost = task({ containerInstanceArn: 'ci-2', desiredStatus: 'STOPPED', stopIntent: 'lost-host' });
+    const failing = sick();
+    const p = planService({ service: svc({ desiredCount: 2, deploymentConfiguration: cfg(50, 100) }), tasks: [task({ containerInstanceArn: 'ci-1' }), failing, onLost], instances, now: NOW, policy });
+    expect(stops(p.actions, 'unhealthy').map((a) => a.kind === 'stop' && a.taskArn)).toEqual([failing.taskArn]);
+  });
+
+  it('no one-at-a-time stop while the crash-loop backoff forbids the start it would make room for', () => {
+    const backoff = { consecutiveFailures: 3, delayMs: 40_000, nextAttemptAt: new Date(NOW + 30_000).toISOString(), lastFailureAt: new Date(NOW - 10_000).toISOString(), taskDefinition: 'web:1' };
+    const p = planService({ service: svc({ desiredCount: 1, backoff, deploymentConfiguration: cfg(0, 100) }), tasks: [sick()], instances: hosts3, now: NOW, policy });
+    expect(p.actions).toEqual([]);
+  });
+
+  it('scaling to zero stops failing tasks as extras (scale-in), not as failures', () => {
+    const p = planService({ service: svc({ desiredCount: 0, deploymentConfiguration: cfg(0, 100) }), tasks: [task(), sick()], instances: hosts3, now: NOW, policy });
+    expect(stops(p.actions, 'scale-in')).toHaveLength(2);
+    expect(stops(p.actions, 'unhealthy')).toEqual([]);
+  });
+
+  describe('behind a load balancer', () => {
+    const lb = { loadBalancers: [{ targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1', containerName: 'app', containerPort: 80 }] };
+    const ago = (ms: number) => new Date(NOW - ms).toISOString();
+    const plan = (t: PlannedTask) =>
+      planService({ service: svc({ desiredCount: 2, ...lb, deploymentConfiguration: cfg(100, 200) }), tasks: [task({ targetHealth: 'healthy' }), t], instances: hosts3, now: NOW, policy });
+
+    it('a target never healthy is given the grace period (5 minutes from its start) before it counts as failing', () => {
+      expect(starts(plan(task({ targetHealth: 'unhealthy', startedAt: ago(4 * 60_000) })).actions)).toBe(0);
+      expect(starts(plan(task({ targetHealth: 'unhealthy', startedAt: ago(6 * 60_000) })).actions)).toBe(1);
+    });
+
+    it('the grace ends at the first healthy read: unhealthy after that fails the task at once', () => {
+      expect(starts(plan(task({ targetHealth: 'unhealthy', startedAt: ago(60_000), targetHealthyAt: ago(30_000) })).actions)).toBe(1);
+    });
+
+    it('a target still in its initial checks is not failing', () => {
+      expect(starts(plan(task({ targetHealth: 'initial', startedAt: ago(60 * 60_000) })).actions)).toBe(0);
+    });
+  });
+
   it('a failing task of an older revision is left to the deployment (its rules stop unhealthy ones first)', () => {
     const oldSick = sick({ taskDefinitionArn: TD });
     const p = planService({ service: svc({ desiredCount: 1, taskDefinition: 'web:2', deploymentConfiguration: cfg(100, 200) }), tasks: [oldSick], instances: hosts3, now: NOW, policy });
