@@ -42,17 +42,21 @@ async function launch(world: World, spec: Partial<ServiceSpec>): Promise<void> {
 const ecsTasks = (world: World) => world.sim.ecs.snapshot().tasks.filter((t) => t.group === 'shepherd:web');
 const cfg = (min: number, max: number) => ({ minimumHealthyPercent: min, maximumPercent: max, deploymentCircuitBreaker: { enable: false, rollback: false } });
 
+/** A service of two tasks that turn UNHEALTHY a minute after RUNNING; tasks started from now on stay healthy. */
+async function twoSickTasks(): Promise<{ world: World; originals: string[] }> {
+  const world = (w = await makeWorld({ instances: 3 }));
+  const td = await sickTaskDefinition(world);
+  await launch(world, { taskDefinition: td, desiredCount: 2, deploymentConfiguration: cfg(100, 200) });
+  await world.settle(30_000);
+  const originals = ecsTasks(world).map((t) => t.arn);
+  expect(originals).toHaveLength(2);
+  world.sim.ecs.setFailureModel(td, { kind: 'healthy' });
+  return { world, originals };
+}
+
 describe('tasks failing their health checks', () => {
   it('are replaced first and stopped once their replacements are healthy, by the event path alone', async () => {
-    w = await makeWorld({ instances: 3 });
-    const world = w;
-    const td = await sickTaskDefinition(world);
-    await launch(world, { taskDefinition: td, desiredCount: 2, deploymentConfiguration: cfg(100, 200) });
-    await world.settle(30_000);
-    const originals = ecsTasks(world).map((t) => t.arn);
-    expect(originals).toHaveLength(2);
-    // From now on new tasks of this revision stay healthy.
-    world.sim.ecs.setFailureModel(td, { kind: 'healthy' });
+    const { world, originals } = await twoSickTasks();
     let fewestRunning = Number.POSITIVE_INFINITY;
     let mostLive = 0;
     world.onStep = () => {
@@ -78,13 +82,7 @@ describe('tasks failing their health checks', () => {
   });
 
   it('under duplicated and reordered deliveries each failing task is replaced once and counted once', async () => {
-    w = await makeWorld({ instances: 3 });
-    const world = w;
-    const td = await sickTaskDefinition(world);
-    await launch(world, { taskDefinition: td, desiredCount: 2, deploymentConfiguration: cfg(100, 200) });
-    await world.settle(30_000);
-    const originals = ecsTasks(world).map((t) => t.arn);
-    world.sim.ecs.setFailureModel(td, { kind: 'healthy' });
+    const { world, originals } = await twoSickTasks();
     world.sim.events.setDeliveryFaults({ duplicateRate: 1, reorderRate: 0.5, maxDelayMs: 20_000 });
     // The reconciler runs on its schedule too: what a stale (reordered) delivery cannot act on, a pass does.
     for (let i = 0; i < 4; i++) {
