@@ -16,6 +16,8 @@
  *    ECS's reads lag its writes). A stop found this way gets its `Task Stopped` history entry
  *    (the same key the event path would have used) and is replaced by the planner, which counts
  *    missing tasks from the recorded state.
+ *    Live tasks of services no longer in the store, older than 10 minutes, get a stop intent and
+ *    are stopped with the other due stops (./orphans.ts).
  * 4. Per service: the pure planner (shared/core/planner.ts) on the repaired view. Only a service
  *    with something to do takes its lease (a conditional write with an expiry), re-reads its item
  *    and tasks strongly consistently (the index lags), plans again and carries out that plan with
@@ -54,6 +56,7 @@ import { countCalls, withCallCounts, type CallCounts } from './calls';
 import { capacityNow } from '../capacity/trigger';
 import { balance, stopDue } from './balance';
 import type { CapacityAction, Reservation } from '../core/capacity';
+import { markOrphans } from './orphans';
 import { mapLimit } from './pool';
 
 export interface ReconcileDeps extends ActDeps {
@@ -98,6 +101,8 @@ export interface ClusterSummary {
     missing: number;
     /** Recorded tasks whose service is not in the store. */
     orphans: number;
+    /** Live tasks whose service is not in the store, older than ORPHAN_GRACE_MS: asked to stop (./orphans.ts). */
+    orphansStopped: number;
     /** Tasks described this pass. */
     described: number;
     /** Pending starts of actors that died between announcing and recording, dropped once listed. */
@@ -136,7 +141,7 @@ export async function reconcileCluster(deps: ReconcileDeps, cluster: string): Pr
     targetsRegistered: 0,
     healthChanged: 0,
     unplaced: [],
-    drift: { unknownRecorded: 0, stoppedFound: 0, missing: 0, orphans: 0, described: 0, pendingDropped: 0 },
+    drift: { unknownRecorded: 0, stoppedFound: 0, missing: 0, orphans: 0, orphansStopped: 0, described: 0, pendingDropped: 0 },
     instances: { described: 0, recorded: 0 },
     calls: {},
     errors: [],
@@ -184,13 +189,16 @@ async function pass(deps: ReconcileDeps, cluster: string, summary: ClusterSummar
   ]);
   summary.services = view.services.length;
 
-  const tasks = await repairTasks(deps, cluster, view.tasks, listed, new Set(view.services.map((s) => s.name)), summary);
+  const serviceNames = new Set(view.services.map((s) => s.name));
+  const tasks = await repairTasks(deps, cluster, view.tasks, listed, serviceNames, summary);
   const pending = await dropResolvedStarts(deps, cluster, view.pending, { at: listedAt, complete: listed.every((arn) => tasks.has(arn)) }, tasks, summary);
   // Hosts that live tasks run on but the store has never seen (e.g. registered while their event was lost, then drained).
   const referenced = new Set<string>();
   for (const t of tasks.values()) if (!isTerminal(t.lastStatus) && t.containerInstanceArn) referenced.add(t.containerInstanceArn);
   const instances = await repairInstances(deps, cluster, view.instances, usableArns, referenced, summary);
-  // Stops that were waiting (load balancer draining, or a handler that crashed before StopTask), then targets and their health.
+  summary.drift.orphansStopped = await markOrphans(deps, tasks, serviceNames);
+  // Stops that were waiting (load balancer draining, or a handler that crashed before StopTask, or
+  // orphans just marked), then targets and their health.
   summary.stopsDue = await stopDue(deps, cluster, tasks, new Set(listed));
   Object.assign(summary, await balance(deps, view.services, tasks));
 
